@@ -1,0 +1,76 @@
+// Package rendition is an image CDN engine to embed in a Go program: a URL
+// with transformation parameters comes in, the original is read from the
+// program's own storage, rendered in pure Go, cached, and served with the
+// headers a CDN and a browser expect.
+//
+// # Three ways to use it
+//
+// Transform images in code with package [github.com/rendition-go/rendition/transform]:
+//
+//	p, _ := transform.ParseQuery(url.Values{"w": {"300"}, "fm": {"webp"}})
+//	info, err := transform.Transform(ctx, out, in, p)
+//
+// Mount the [Handler] in a server, with originals from any
+// [github.com/rendition-go/rendition/source.Source]:
+//
+//	h, err := rendition.New(source.NewFS(os.DirFS("images")), nil)
+//	mux.Handle("/img/", http.StripPrefix("/img", h))
+//
+// Or run the example server, a standalone image origin: go run ./examples/server.
+//
+// # One request, top to bottom
+//
+// [Handler.ServeHTTP] takes GET /{key}?{params} through these steps, each one
+// call that can be read in order:
+//
+//  1. parse: the path is the source key, the query the transformation
+//     ([transform.ParseQuery]: strict, a bad value is a 400 naming it);
+//  2. key: the derivative's cache key, a hash of the key version, the
+//     source key and the canonical parameters ([transform.Params.Encode]);
+//  3. cache: a hit is answered at once (X-Cache: HIT);
+//  4. coalesce: identical concurrent misses share one fetch and one render,
+//     which runs detached from the first caller, so a client that goes away
+//     does not fail the others;
+//  5. fetch: the original is read from the source with a timeout and a
+//     byte limit;
+//  6. render: within the render concurrency limit, the image is decoded
+//     (its header checked against the limits first), cut, resized,
+//     oriented, padded and encoded ([transform.Render]); a file that is not
+//     an image is passed through unchanged when no transformation is asked;
+//  7. store: the result (or a non-transient error) is written to the cache;
+//  8. respond: Content-Type, a strong ETag, Cache-Control, Server-Timing,
+//     X-Cache and nosniff; conditional requests (304) and HEAD are answered
+//     by [net/http.ServeContent].
+//
+// [Handler.Process] runs steps 2 to 7 without HTTP.
+//
+// # Errors
+//
+// Every failure is an [*Error] with an HTTP status, a stable code sent in
+// the X-Rendition-Error header, and a short message that never contains an
+// internal address or an origin's body:
+//
+//	400 EINVAL        malformed or out-of-range parameter or path (the body names it)
+//	403 EACCES        the origin refused our credentials
+//	404 ENOENT        the origin has no such object
+//	405 EINVAL        a method other than GET or HEAD
+//	413 ELIMIT        source or output over a byte, pixel, side or frame limit
+//	415 EFORMAT       not an image, and a transformation was asked for
+//	422 EDECODE       an image that cannot be decoded
+//	503 EBUSY         the render queue is full (with Retry-After)
+//	502 EORIGIN       the origin failed or broke the connection
+//	504 ETIMEDOUT     the origin did not answer in time
+//	500 UNIDENTIFIED  anything else, including a recovered panic
+//
+// Error answers carry Cache-Control: public, max-age=<ErrorTTL> and are
+// cached for that long, except transient ones (timeouts, a full queue,
+// internal errors), which are sent with no-store and never cached.
+//
+// # Concurrency and limits
+//
+// A Handler is safe for concurrent use. At most [Options].MaxRenders images
+// are rendered at once (GOMAXPROCS by default) and [Options].MaxQueue more
+// may wait, so memory stays bounded under load; sources are bounded by
+// [transform.Limits] (50 MP, 16384 px a side, 40 MiB by default) before a
+// pixel is decoded.
+package rendition

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"html"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rendition-go/rendition/transform"
+)
+
+// startServer runs the server on a free loopback port and returns its base
+// URL; the server is stopped, and must exit cleanly, when the test ends.
+func startServer(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, w := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), w, io.Discard)
+		w.Close()
+	}()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("no ready line: %v (run: %v)", err, <-done)
+	}
+	go io.Copy(io.Discard, out)
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if !ok {
+		t.Fatalf("ready line %q", line)
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server exited with %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("server did not shut down")
+		}
+	})
+	return base
+}
+
+func fetch(t *testing.T, url string) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}
+
+// TestDemoPage loads the demo page and every picture and link on it, as a
+// browser would, and checks that each picture is a decodable image and each
+// documented error has its documented status.
+func TestDemoPage(t *testing.T) {
+	base := startServer(t)
+	resp, page := fetch(t, base+"/")
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("demo page: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	imgs := regexp.MustCompile(`<img src="([^"]+)"`).FindAllStringSubmatch(string(page), -1)
+	links := regexp.MustCompile(`<a href="([^"]+)">([^<]+)</a>`).FindAllStringSubmatch(string(page), -1)
+	if len(imgs) < 40 || len(links) < 5 {
+		t.Fatalf("the page shows %d pictures and %d links", len(imgs), len(links))
+	}
+	// Each URL is also written under its picture.
+	for _, m := range imgs {
+		if !strings.Contains(string(page), "<code>"+m[1]+"</code>") {
+			t.Errorf("the URL %s is not written under its picture", m[1])
+		}
+	}
+
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for _, m := range imgs {
+		url := html.UnescapeString(m[1])
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			resp, body := fetch(t, base+url)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: status %d: %s", url, resp.StatusCode, body)
+				return
+			}
+			cfg, err := transform.DecodeConfig(body)
+			if err != nil || cfg.Format.ContentType() != resp.Header.Get("Content-Type") {
+				t.Errorf("%s: %v, format %q, Content-Type %q", url, err, cfg.Format, resp.Header.Get("Content-Type"))
+			}
+		}()
+	}
+	wg.Wait()
+
+	for _, m := range links {
+		url, title := html.UnescapeString(m[1]), m[2]
+		resp, _ := fetch(t, base+url)
+		want, code := http.StatusOK, ""
+		if status, rest, ok := strings.Cut(title, " "); ok && len(status) == 3 && status[0] >= '4' {
+			want = int(status[0]-'0')*100 + int(status[1]-'0')*10 + int(status[2]-'0')
+			code, _, _ = strings.Cut(rest, ":")
+		}
+		if resp.StatusCode != want || resp.Header.Get("X-Rendition-Error") != code {
+			t.Errorf("%s (%s): %d %q, want %d %q", url, title, resp.StatusCode, resp.Header.Get("X-Rendition-Error"), want, code)
+		}
+	}
+}
+
+func TestOriginFlag(t *testing.T) {
+	dir := t.TempDir()
+	base := startServer(t, "-origin", "file://"+dir)
+	if resp, _ := fetch(t, base+"/sunset.jpg"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an empty folder served sunset.jpg: %d", resp.StatusCode)
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"-memory", "0"},
+		{"-origin", "nosuchscheme://x"},
+		{"-cache", "gs://bucket"},
+		{"stray"},
+		{"-addr", "256.0.0.1:1"},
+	} {
+		err := run(context.Background(), args, io.Discard, io.Discard)
+		if err == nil {
+			t.Errorf("%q: no error", args)
+		}
+	}
+}

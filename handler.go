@@ -1,0 +1,233 @@
+package rendition
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rendition-go/rendition/cache"
+	"github.com/rendition-go/rendition/internal/flight"
+	"github.com/rendition-go/rendition/source"
+	"github.com/rendition-go/rendition/transform"
+)
+
+// Options configures a [Handler]. A nil *Options, and every zero field, means
+// the default.
+type Options struct {
+	// Cache holds rendered derivatives (and cached error answers). The
+	// default is a [cache.Memory] of MemoryBytes.
+	Cache cache.Cache
+	// MemoryBytes is the byte budget of the default memory cache: 256 MiB.
+	MemoryBytes int64
+
+	// Limits bound sources and outputs; the zero value means the defaults
+	// of [transform.Limits].
+	Limits transform.Limits
+	// Kernel resamples images; the zero value means [transform.Lanczos3].
+	Kernel transform.Kernel
+
+	// TTL is the max-age sent with, and the cache lifetime of, rendered
+	// images: 90 days by default.
+	TTL time.Duration
+	// ErrorTTL is the max-age and cache lifetime of error answers that are
+	// not transient (not found, not an image, over a limit): 5 minutes.
+	ErrorTTL time.Duration
+
+	// FetchTimeout bounds reading an original from the source: 10 seconds.
+	FetchTimeout time.Duration
+
+	// MaxRenders is how many images are decoded and encoded at once:
+	// GOMAXPROCS by default. It bounds CPU and memory.
+	MaxRenders int
+	// MaxQueue is how many renders may wait for a slot; past it, requests
+	// are answered 503 with Retry-After. The default is 8 x MaxRenders.
+	MaxQueue int
+
+	// NoPassthrough refuses (415 EFORMAT) files that are not images even
+	// when no transformation is asked for. By default such files are served
+	// unchanged, and cached like images.
+	NoPassthrough bool
+
+	// Logger receives one line per failed request with the full cause
+	// (which is never sent to the client). The default discards them.
+	Logger *slog.Logger
+}
+
+// The defaults of [Options].
+const (
+	DefaultMemoryBytes  = 256 << 20
+	DefaultTTL          = 90 * 24 * time.Hour
+	DefaultErrorTTL     = 5 * time.Minute
+	DefaultFetchTimeout = 10 * time.Second
+	// MaxQueryBytes is the longest query string accepted; a longer one is a
+	// 400 EINVAL naming the query.
+	MaxQueryBytes = 8 << 10
+)
+
+// Handler serves transformed images: GET /{key}?{params}. It is an
+// [http.Handler] and can also be called without HTTP through
+// [Handler.Process]. A Handler is safe for concurrent use; it starts no
+// goroutines of its own beyond the work of the requests it serves.
+type Handler struct {
+	src     source.Source
+	opts    Options
+	cache   cache.Cache
+	flights flight.Group[*Result]
+	renders *limiter
+	stats   counters
+}
+
+// New returns a Handler that reads originals from src. It copies opts and
+// returns an error if a value is invalid.
+func New(src source.Source, opts *Options) (*Handler, error) {
+	if src == nil {
+		return nil, errors.New("rendition: New needs a source")
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.MemoryBytes < 0 || o.TTL < 0 || o.ErrorTTL < 0 || o.FetchTimeout < 0 || o.MaxRenders < 0 || o.MaxQueue < 0 {
+		return nil, errors.New("rendition: Options values must not be negative")
+	}
+	o.MemoryBytes = orDefault(o.MemoryBytes, DefaultMemoryBytes)
+	o.TTL = orDefault(o.TTL, DefaultTTL)
+	o.ErrorTTL = orDefault(o.ErrorTTL, DefaultErrorTTL)
+	o.FetchTimeout = orDefault(o.FetchTimeout, DefaultFetchTimeout)
+	o.MaxRenders = orDefault(o.MaxRenders, runtime.GOMAXPROCS(0))
+	o.MaxQueue = orDefault(o.MaxQueue, 8*o.MaxRenders)
+	o.Limits = o.Limits.WithDefaults()
+	if o.Kernel.Name == "" && o.Kernel.At == nil {
+		o.Kernel = transform.Lanczos3
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	c := o.Cache
+	if c == nil {
+		c = cache.NewMemory(&cache.MemoryOptions{MaxBytes: o.MemoryBytes})
+	}
+	return &Handler{src: src, opts: o, cache: c, renders: newLimiter(o.MaxRenders, o.MaxQueue)}, nil
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// ServeHTTP answers GET and HEAD requests for /{key}?{params}. Each step of
+// the request is one call, in order; Process does the steps between parsing
+// and responding.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		h.fail(w, r, &Error{Status: http.StatusMethodNotAllowed, Code: CodeInvalid,
+			Message: "method " + r.Method + " is not allowed; use GET or HEAD"}, "")
+		return
+	}
+	req, err := parseRequest(r) // 1 parse: path -> key, query -> Params
+	if err != nil {
+		h.fail(w, r, err, req.Key)
+		return
+	}
+	res, err := h.Process(r.Context(), req) // 4-9: key, cache, coalesce, fetch, render, store
+	if err != nil {
+		h.fail(w, r, err, req.Key)
+		return
+	}
+	h.respond(w, r, req, res) // 10 respond
+}
+
+// parseRequest turns the URL into a Request: the path (without its leading
+// slash) is the source key, the query the transformation.
+func parseRequest(r *http.Request) (Request, error) {
+	req := Request{Key: strings.TrimPrefix(r.URL.Path, "/")}
+	if err := source.ValidKey(req.Key); err != nil {
+		return req, err
+	}
+	if len(r.URL.RawQuery) > MaxQueryBytes {
+		return req, &Error{Status: http.StatusBadRequest, Code: CodeInvalid,
+			Message: fmt.Sprintf("the query is longer than %d bytes", MaxQueryBytes)}
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return req, &Error{Status: http.StatusBadRequest, Code: CodeInvalid,
+			Message: "the query is not valid URL encoding", Err: err}
+	}
+	req.Params, err = transform.ParseQuery(q)
+	return req, err
+}
+
+// respond writes a successful answer with the headers of the HTTP contract;
+// http.ServeContent answers conditional requests (304), HEAD and ranges.
+func (h *Handler) respond(w http.ResponseWriter, r *http.Request, req Request, res *Result) {
+	hdr := w.Header()
+	hdr.Set("Content-Type", res.ContentType)
+	hdr.Set("ETag", res.ETag)
+	hdr.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(h.opts.TTL.Seconds())))
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("X-Cache", res.Cache)
+	hdr.Set("Server-Timing", serverTiming(res))
+	if !isRaster(res.ContentType) {
+		// A file passed through from the origin (SVG, HTML, PDF...) must not
+		// run scripts in the image domain's origin when opened directly.
+		hdr.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+	}
+	if name := req.Params.Download; name != "" {
+		hdr.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	}
+	http.ServeContent(w, r, "", res.ModTime, bytes.NewReader(res.Data))
+}
+
+func serverTiming(res *Result) string {
+	if res.Cache == CacheHit {
+		return "cache;desc=hit"
+	}
+	return fmt.Sprintf("fetch;dur=%.1f, render;dur=%.1f, cache;desc=miss", ms(res.FetchTime), ms(res.RenderTime))
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// fail writes an error answer: the status, the code in X-Rendition-Error, a
+// short plain-text body and a Cache-Control that lets caches keep it for the
+// error TTL, or not at all when it is transient.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error, key string) {
+	e := classify(err, key)
+	h.stats.countError(e.Code)
+	level := slog.LevelInfo
+	if e.Status >= 500 {
+		level = slog.LevelError
+	}
+	h.opts.Logger.Log(r.Context(), level, "request failed", "method", r.Method, "url", r.URL.String(),
+		"status", e.Status, "code", e.Code, "err", e.Err)
+
+	hdr := w.Header()
+	hdr.Set("X-Rendition-Error", e.Code)
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Content-Type", "text/plain; charset=utf-8")
+	if e.Transient {
+		hdr.Set("Cache-Control", "no-store")
+	} else {
+		hdr.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(h.opts.ErrorTTL.Seconds())))
+	}
+	if e.Code == CodeBusy && e.Status == http.StatusServiceUnavailable {
+		hdr.Set("Retry-After", "1")
+	}
+	body := http.StatusText(e.Status) + ": " + e.Message + "\n"
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(e.Status)
+	if r.Method != http.MethodHead {
+		w.Write([]byte(body))
+	}
+}

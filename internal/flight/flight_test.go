@@ -1,0 +1,142 @@
+package flight
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestDoCoalesces(t *testing.T) {
+	var g Group[int]
+	var runs atomic.Int32
+	release := make(chan struct{})
+	const n = 50
+	var wg sync.WaitGroup
+	results := make(chan int, n)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err, _ := g.Do(context.Background(), "k", func(context.Context) (int, error) {
+				runs.Add(1)
+				<-release
+				return 42, nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			results <- v
+		}()
+	}
+	// Wait until every caller has joined before releasing the work.
+	waitFor(t, func() bool {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		c := g.calls["k"]
+		return c != nil && c.waiters == n
+	})
+	close(release)
+	wg.Wait()
+	close(results)
+	for v := range results {
+		if v != 42 {
+			t.Fatalf("got %d, want 42", v)
+		}
+	}
+	if got := runs.Load(); got != 1 {
+		t.Fatalf("work ran %d times, want 1", got)
+	}
+}
+
+func TestDoLeaderCancelDoesNotFailFollowers(t *testing.T) {
+	var g Group[string]
+	release := make(chan struct{})
+	leaderCtx, cancelLeader := context.WithCancel(context.Background())
+	var workErr atomic.Value
+	leaderDone := make(chan error, 1)
+	go func() {
+		_, err, _ := g.Do(leaderCtx, "k", func(ctx context.Context) (string, error) {
+			<-release
+			if err := ctx.Err(); err != nil {
+				workErr.Store(err)
+				return "", err
+			}
+			return "ok", nil
+		})
+		leaderDone <- err
+	}()
+	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.calls["k"] != nil })
+	followerDone := make(chan string, 1)
+	go func() {
+		v, err, shared := g.Do(context.Background(), "k", func(context.Context) (string, error) {
+			t.Error("a second execution started")
+			return "", nil
+		})
+		if err != nil || !shared {
+			t.Errorf("follower: err=%v shared=%v", err, shared)
+		}
+		followerDone <- v
+	}()
+	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.calls["k"].waiters == 2 })
+	cancelLeader()
+	if err := <-leaderDone; !errors.Is(err, context.Canceled) {
+		t.Fatalf("leader: got %v, want context.Canceled", err)
+	}
+	close(release)
+	if v := <-followerDone; v != "ok" {
+		t.Fatalf("follower got %q, want ok", v)
+	}
+	if err := workErr.Load(); err != nil {
+		t.Fatalf("the work saw its context cancelled: %v", err)
+	}
+}
+
+func TestDoCancelsWorkWhenEveryoneLeaves(t *testing.T) {
+	var g Group[int]
+	ctx, cancel := context.WithCancel(context.Background())
+	cancelled := make(chan struct{})
+	go func() {
+		g.Do(ctx, "k", func(ctx context.Context) (int, error) {
+			<-ctx.Done()
+			close(cancelled)
+			return 0, ctx.Err()
+		})
+	}()
+	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.calls["k"] != nil })
+	cancel()
+	select {
+	case <-cancelled:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the work was not cancelled after its only caller left")
+	}
+}
+
+func TestDoRecoversPanics(t *testing.T) {
+	var g Group[int]
+	_, err, _ := g.Do(context.Background(), "k", func(context.Context) (int, error) {
+		panic("boom")
+	})
+	var pe *PanicError
+	if !errors.As(err, &pe) || pe.Value != "boom" || len(pe.Stack) == 0 {
+		t.Fatalf("got %v, want a PanicError with a stack", err)
+	}
+	// The key is free again.
+	v, err, _ := g.Do(context.Background(), "k", func(context.Context) (int, error) { return 7, nil })
+	if v != 7 || err != nil {
+		t.Fatalf("after a panic: got %d, %v", v, err)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached in 10s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

@@ -1,0 +1,241 @@
+package rendition
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rendition-go/rendition/cache"
+	"github.com/rendition-go/rendition/source"
+	"github.com/rendition-go/rendition/transform"
+)
+
+// Request is one image request, without HTTP.
+type Request struct {
+	// Key names the original in the source, e.g. "photos/dog.jpg".
+	Key string
+	// Params is the transformation; the zero value re-encodes the original
+	// upright in its own format (or passes a non-image file through).
+	Params transform.Params
+}
+
+// The values of [Result.Cache] and of the X-Cache header.
+const (
+	CacheHit  = "HIT"
+	CacheMiss = "MISS"
+)
+
+// Result is a rendered image (or a file passed through unchanged).
+type Result struct {
+	// Data is the encoded image. It is shared with the cache and with other
+	// requests: it must not be modified.
+	Data          []byte
+	ContentType   string
+	ETag          string    // strong, quoted; differs per output format
+	ModTime       time.Time // the original's modification time, when known
+	Width, Height int       // 0 for a file passed through
+	// Cache is CacheHit when the result came from the cache.
+	Cache string
+	// FetchTime and RenderTime are the time spent reading the original and
+	// rendering it (zero for a cache hit).
+	FetchTime, RenderTime time.Duration
+}
+
+// Process serves one request without HTTP: it looks the derivative up in the
+// cache, and on a miss fetches the original, renders and stores it, with
+// identical concurrent requests sharing one fetch and one render. Every error
+// is an [*Error].
+func (h *Handler) Process(ctx context.Context, req Request) (*Result, error) {
+	if err := source.ValidKey(req.Key); err != nil {
+		return nil, classify(err, req.Key)
+	}
+	key := h.derivativeKey(req) // 4 key
+	if res, err := h.lookup(ctx, key); res != nil || err != nil {
+		h.stats.cacheHits.Add(1)
+		return res, err // 5 cache hit (or a cached error)
+	}
+	h.stats.cacheMisses.Add(1)
+	res, err, _ := h.flights.Do(ctx, key, func(ctx context.Context) (*Result, error) { // 6 coalesce
+		// A flight that ended between our lookup and Do has stored its
+		// result: look again so that it is not fetched twice.
+		if res, err := h.lookup(ctx, key); res != nil || err != nil {
+			return res, err
+		}
+		return h.produce(ctx, key, req)
+	})
+	if err != nil {
+		return nil, classify(err, req.Key)
+	}
+	return res, nil
+}
+
+// keyVersion changes when the meaning of stored derivatives changes, so that
+// old entries in a shared tier are never served by a newer version.
+const keyVersion = "v1"
+
+// derivativeKey names a derivative: "v1/<original>/<transformation>", each
+// part a hash, so that every derivative of one original shares a prefix.
+func (h *Handler) derivativeKey(req Request) string {
+	orig := sha256.Sum256([]byte(req.Key))
+	deriv := sha256.Sum256([]byte(req.Params.Encode() + "\x00kernel=" + h.opts.Kernel.Name))
+	return keyVersion + "/" + hex.EncodeToString(orig[:16]) + "/" + hex.EncodeToString(deriv[:16])
+}
+
+// lookup returns the cached result for key, the cached error answer, or
+// (nil, nil) on a miss. A failing cache is logged and treated as a miss: it
+// never turns into a client error.
+func (h *Handler) lookup(ctx context.Context, key string) (*Result, error) {
+	e, err := h.cache.Get(ctx, key)
+	if err != nil {
+		if !errors.Is(err, cache.ErrMiss) {
+			h.opts.Logger.Warn("cache get failed", "key", key, "err", err)
+		}
+		return nil, nil
+	}
+	if e.Status >= 400 {
+		return nil, &Error{Status: e.Status, Code: e.ErrorCode, Message: string(e.Data)}
+	}
+	return &Result{Data: e.Data, ContentType: e.ContentType, ETag: e.ETag, ModTime: e.ModTime, Cache: CacheHit}, nil
+}
+
+// produce fetches, renders and stores one derivative; it runs once per key
+// however many requests wait for it.
+func (h *Handler) produce(ctx context.Context, key string, req Request) (*Result, error) {
+	start := time.Now()
+	obj, data, err := h.fetch(ctx, req.Key) // 7 fetch
+	fetchTime := time.Since(start)
+	if err != nil {
+		h.storeError(ctx, key, err, req.Key)
+		return nil, err
+	}
+	res, err := h.render(ctx, req, obj, data) // 8 render
+	if err != nil {
+		h.storeError(ctx, key, err, req.Key)
+		return nil, err
+	}
+	res.FetchTime = fetchTime
+	h.store(ctx, key, res) // 9 store
+	return res, nil
+}
+
+// fetch reads the original, bounded in time and in bytes.
+func (h *Handler) fetch(ctx context.Context, key string) (*source.Object, []byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.opts.FetchTimeout)
+	defer cancel()
+	obj, err := h.src.Open(ctx, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer obj.Body.Close()
+	h.stats.originFetches.Add(1)
+	limit := h.opts.Limits.MaxSourceBytes
+	if obj.Size > limit {
+		return nil, nil, &transform.LimitError{What: "source bytes", Value: obj.Size, Max: limit}
+	}
+	data, err := readAll(obj.Body, obj.Size, limit+1)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, nil, fmt.Errorf("read %q: %w", key, ctxErr)
+		}
+		return nil, nil, fmt.Errorf("read %q: %w: %w", key, source.ErrUnavailable, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, nil, &transform.LimitError{What: "source bytes", Value: int64(len(data)), Max: limit}
+	}
+	return obj, data, nil
+}
+
+// readAll reads r up to limit bytes, sized once from the expected size when
+// it is known.
+func readAll(r io.Reader, size, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if size > 0 && size < limit {
+		buf.Grow(int(size) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(r, limit))
+	return buf.Bytes(), err
+}
+
+// render turns the original into the derivative within the render limit. A
+// file that is not an image is passed through when no transformation is
+// asked for.
+func (h *Handler) render(ctx context.Context, req Request, obj *source.Object, data []byte) (*Result, error) {
+	modTime := obj.ModTime
+	if modTime.IsZero() {
+		modTime = time.Now()
+	}
+	if transform.Sniff(data) == "" && req.Params == (transform.Params{}) && !h.opts.NoPassthrough {
+		h.stats.passthroughs.Add(1)
+		ct := obj.ContentType
+		if ct == "" || ct == "application/octet-stream" {
+			ct = http.DetectContentType(data)
+		}
+		return &Result{Data: data, ContentType: ct, ETag: etag(data), ModTime: modTime, Cache: CacheMiss}, nil
+	}
+
+	if err := h.renders.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer h.renders.release()
+	start := time.Now()
+	var buf bytes.Buffer
+	info, err := transform.Render(ctx, &buf, data, req.Params, &transform.Options{Limits: h.opts.Limits, Kernel: h.opts.Kernel})
+	h.stats.renders.Add(1)
+	if err != nil {
+		return nil, err
+	}
+	out := buf.Bytes()
+	return &Result{Data: out, ContentType: info.ContentType(), ETag: etag(out), ModTime: modTime,
+		Width: info.Width, Height: info.Height, Cache: CacheMiss, RenderTime: time.Since(start)}, nil
+}
+
+// etag is a strong validator: a hash of the bytes sent.
+func etag(data []byte) string {
+	sum := sha256.Sum256(data)
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// store writes a derivative to the cache for the TTL. A failing cache is
+// logged, never a client error.
+func (h *Handler) store(ctx context.Context, key string, res *Result) {
+	err := h.cache.Set(ctx, key, &cache.Entry{
+		Data: res.Data, ContentType: res.ContentType, ETag: res.ETag, ModTime: res.ModTime,
+		Expires: time.Now().Add(h.opts.TTL),
+	})
+	if err != nil {
+		h.opts.Logger.Warn("cache set failed", "key", key, "err", err)
+	}
+}
+
+// storeError caches an error answer for the error TTL, unless it is
+// transient (a timeout, a full queue, a cancelled request).
+func (h *Handler) storeError(ctx context.Context, key string, err error, srcKey string) {
+	e := classify(err, srcKey)
+	if e.Transient || ctx.Err() != nil {
+		return
+	}
+	err = h.cache.Set(ctx, key, &cache.Entry{
+		Data: []byte(e.Message), ContentType: "text/plain; charset=utf-8",
+		Status: e.Status, ErrorCode: e.Code, Expires: time.Now().Add(h.opts.ErrorTTL),
+	})
+	if err != nil {
+		h.opts.Logger.Warn("cache set failed", "key", key, "err", err)
+	}
+}
+
+// isRaster reports whether a content type is one of the image formats
+// Rendition writes; anything else passed through gets a sandboxing policy.
+func isRaster(contentType string) bool {
+	switch strings.TrimSpace(strings.SplitN(contentType, ";", 2)[0]) {
+	case "image/jpeg", "image/png", "image/gif", "image/webp":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,194 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"syscall"
+
+	"gocloud.dev/blob"
+	"gocloud.dev/gcerrors"
+)
+
+// Bucket serves keys from a [gocloud.dev/blob] bucket: a local directory,
+// memory, Amazon S3, Google Cloud Storage, Azure Blob Storage or any other
+// service with a blob driver. It is safe for concurrent use.
+//
+// Each successful Open costs two requests to the service: one that opens the
+// reader (and reports the content type, size and modification time) and one
+// for the attributes that only [blob.Bucket.Attributes] reports (the ETag and
+// Cache-Control). A missing object costs one.
+type Bucket struct {
+	b     *blob.Bucket
+	owned bool // Close closes b
+}
+
+var _ Source = (*Bucket)(nil)
+
+// driverPackages names the package that registers each well-known URL scheme
+// with [blob.OpenBucket], for the error returned when it is not imported.
+var driverPackages = map[string]string{
+	"file":   "gocloud.dev/blob/fileblob",
+	"mem":    "gocloud.dev/blob/memblob",
+	"s3":     "gocloud.dev/blob/s3blob",
+	"gs":     "gocloud.dev/blob/gcsblob",
+	"azblob": "gocloud.dev/blob/azureblob",
+}
+
+// OpenBucket opens the bucket at urlstr with [blob.OpenBucket], for example
+// "file:///srv/images", "s3://my-bucket?region=us-east-1" or "gs://my-bucket".
+//
+// This package registers no drivers: the program blank-imports the one the
+// URL needs, such as
+//
+//	import _ "gocloud.dev/blob/s3blob"
+//
+// and OpenBucket's error names that package when it is missing. The returned
+// Bucket owns the bucket it opened; [Bucket.Close] closes it.
+func OpenBucket(ctx context.Context, urlstr string) (*Bucket, error) {
+	u, err := url.Parse(urlstr)
+	if err != nil {
+		// The parse error quotes the URL, which may hold credentials.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("source: open bucket: invalid URL: %w", err)
+	}
+	if u.Scheme == "" {
+		return nil, fmt.Errorf("source: open bucket %q: URL has no scheme", redact(u))
+	}
+	if !blob.DefaultURLMux().ValidBucketScheme(u.Scheme) {
+		if pkg, ok := driverPackages[u.Scheme]; ok {
+			return nil, fmt.Errorf("source: open bucket %q: no blob driver for scheme %q; add import _ %q", redact(u), u.Scheme, pkg)
+		}
+		return nil, fmt.Errorf("source: open bucket %q: no blob driver for scheme %q; blank-import the gocloud.dev driver package that registers it", redact(u), u.Scheme)
+	}
+	b, err := blob.OpenBucket(ctx, urlstr)
+	if err != nil {
+		return nil, fmt.Errorf("source: open bucket %q: %w", redact(u), err)
+	}
+	return &Bucket{b: b, owned: true}, nil
+}
+
+// redact returns u without its query string and password, which may hold
+// credentials, for use in error messages.
+func redact(u *url.URL) string {
+	c := *u
+	c.RawQuery = ""
+	c.ForceQuery = false
+	return c.Redacted()
+}
+
+// NewBucket returns a Bucket that serves keys from b.
+//
+// The caller keeps ownership of b: it must keep b open while the Bucket is in
+// use and close it afterwards; [Bucket.Close] does not close it.
+func NewBucket(b *blob.Bucket) *Bucket {
+	return &Bucket{b: b}
+}
+
+// Open opens the object stored under key. key must be accepted by [ValidKey];
+// otherwise Open returns an error wrapping [ErrInvalidKey] without contacting
+// the service.
+//
+// The service's error codes are reported as this package's errors:
+// NotFound as [ErrNotFound], PermissionDenied as [ErrPermission],
+// DeadlineExceeded (including an expired ctx) and network timeouts as
+// [ErrTimeout], and ResourceExhausted, Internal, refused or reset
+// connections and other network failures as [ErrUnavailable]. A cancelled
+// ctx is reported as [context.Canceled]. The service's error stays in the
+// chain for [gcerrors.Code] and [errors.As].
+//
+// If the object changes between the two requests Open makes, so that the
+// attributes describe a different version than the body (their sizes or
+// modification times differ), the ETag and CacheControl of the returned
+// Object are left empty rather than describe another version.
+func (b *Bucket) Open(ctx context.Context, key string) (*Object, error) {
+	if err := ValidKey(key); err != nil {
+		return nil, err
+	}
+	if b == nil || b.b == nil {
+		return nil, fmt.Errorf("source: open %q: Bucket has no blob.Bucket", key)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, blobError(key, err)
+	}
+	r, err := b.b.NewReader(ctx, key, nil)
+	if err != nil {
+		return nil, blobError(key, err)
+	}
+	obj := &Object{
+		Body:        r,
+		ContentType: r.ContentType(),
+		Size:        r.Size(),
+		ModTime:     r.ModTime(),
+	}
+	attrs, err := b.b.Attributes(ctx, key)
+	if err != nil {
+		r.Close()
+		return nil, blobError(key, err)
+	}
+	if attrs.Size == obj.Size && attrs.ModTime.Equal(obj.ModTime) {
+		obj.ETag = attrs.ETag
+		obj.CacheControl = attrs.CacheControl
+	}
+	return obj, nil
+}
+
+// Close closes the underlying bucket if it was opened by [OpenBucket]. For a
+// Bucket made by [NewBucket] it does nothing: the caller owns that bucket.
+// Objects already opened stay readable until they are closed, as far as the
+// driver allows.
+func (b *Bucket) Close() error {
+	if b == nil || b.b == nil || !b.owned {
+		return nil
+	}
+	if err := b.b.Close(); err != nil {
+		return fmt.Errorf("source: close bucket: %w", err)
+	}
+	return nil
+}
+
+// blobError wraps err, returned by the blob package for key, with the
+// sentinel error matching its code.
+func blobError(key string, err error) error {
+	var kind error
+	switch gcerrors.Code(err) {
+	case gcerrors.NotFound:
+		kind = ErrNotFound
+	case gcerrors.PermissionDenied:
+		kind = ErrPermission
+	case gcerrors.DeadlineExceeded:
+		kind = ErrTimeout
+	case gcerrors.ResourceExhausted, gcerrors.Internal:
+		kind = ErrUnavailable
+	case gcerrors.Canceled:
+		// Reported as the context's own error.
+	default:
+		kind = networkError(err)
+	}
+	return openError(key, kind, err)
+}
+
+// networkError classifies an error without a more specific code: a network
+// timeout is [ErrTimeout], and any other network failure, a refused or reset
+// connection and a body cut short are [ErrUnavailable]. Anything else is nil.
+func networkError(err error) error {
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return ErrTimeout
+	case errors.As(err, &ne) && ne.Timeout():
+		return ErrTimeout
+	case ne != nil,
+		errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, io.ErrUnexpectedEOF):
+		return ErrUnavailable
+	}
+	return nil
+}

@@ -1,0 +1,220 @@
+package transform
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"io"
+)
+
+// Options configures [Render]. A nil *Options, and every zero field, means
+// the default.
+type Options struct {
+	// Limits bounds the source and the output; see [Limits].
+	Limits Limits
+	// Kernel resamples the image; the zero Kernel means [Lanczos3].
+	Kernel Kernel
+}
+
+// Info describes a rendered image.
+type Info struct {
+	Format        Format // the output format
+	Width, Height int    // the output size
+	Bytes         int64  // the encoded size
+	Source        Config // the source as its header describes it
+}
+
+// ContentType returns the output's MIME type.
+func (i Info) ContentType() string { return i.Format.ContentType() }
+
+// Transform reads an image from r, applies p and writes the encoded result to
+// w, with the default [Limits] and kernel. Reading stops at the source byte
+// limit. See [Render] for the steps and the errors.
+func Transform(ctx context.Context, w io.Writer, r io.Reader, p Params) (Info, error) {
+	lim := Limits{}.WithDefaults()
+	src, err := io.ReadAll(io.LimitReader(r, lim.MaxSourceBytes+1))
+	if err != nil {
+		return Info{}, fmt.Errorf("transform: read source: %w", err)
+	}
+	return Render(ctx, w, src, p, nil)
+}
+
+// Render applies p to the encoded image src and writes the result to w. It is
+// the whole pipeline, in order: read the header and check the limits, plan
+// the geometry, decode, resample the needed region, orient, pad or flatten,
+// encode. Nothing is written to w unless encoding succeeds.
+//
+// Errors: a [*ParamError] for parameters that do not fit this image, a
+// [*LimitError] (errors.Is [ErrLimit]) for sources or outputs over the
+// limits, [ErrUnknownFormat] for data that is not a supported image, and
+// errors wrapping [ErrDecode] for corrupt images; ctx's error if it is done.
+// Render is safe for concurrent use.
+func Render(ctx context.Context, w io.Writer, src []byte, p Params, opts *Options) (Info, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	o.Limits = o.Limits.WithDefaults()
+	if o.Kernel.Name == "" && o.Kernel.At == nil {
+		o.Kernel = Lanczos3
+	}
+
+	cfg, err := DecodeConfig(src)
+	if err != nil {
+		return Info{}, err
+	}
+	orient := userOrientation(cfg.Orientation, p)
+	upright := orient.size(image.Pt(cfg.Width, cfg.Height))
+	layout, err := PlanLayout(upright, p, o.Limits)
+	if err != nil {
+		return Info{}, err
+	}
+
+	img, cfg, err := Decode(src, o.Limits)
+	if err != nil {
+		return Info{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Info{}, err
+	}
+
+	img = resample(img, orient, upright, layout, o.Kernel)
+	if err := ctx.Err(); err != nil {
+		return Info{}, err
+	}
+	img = Orient(img, orient.exif())
+
+	format := outputFormat(p.Format, cfg.Format, img)
+	img = compose(img, layout, p, format)
+
+	var buf bytes.Buffer
+	err = Encode(&buf, img, format, &EncodeOptions{
+		Quality:    quality(p),
+		Lossless:   p.Lossless,
+		Background: background(p.Background),
+	})
+	if err != nil {
+		return Info{}, err
+	}
+	n, err := buf.WriteTo(w)
+	info := Info{Format: format, Width: layout.Canvas.X, Height: layout.Canvas.Y, Bytes: n, Source: cfg}
+	if err != nil {
+		return info, fmt.Errorf("transform: write output: %w", err)
+	}
+	return info, nil
+}
+
+// resample cuts the layout's region out of the raw (not yet oriented) image
+// and scales it, so that orienting the result gives layout.Size. Working in
+// raw coordinates lets orientation run on the small output, not the source.
+func resample(img image.Image, o orientation, upright image.Point, l Layout, k Kernel) image.Image {
+	region := o.rawRect(l.Region, upright).Add(img.Bounds().Min)
+	size := o.size(l.Size) // o.size swaps back to raw axes: transposing is its own inverse
+	img = subImage(img, region)
+	if size == region.Size() {
+		return img
+	}
+	return Resize(img, size.X, size.Y, k)
+}
+
+// outputFormat is the format asked for, else the source's when Rendition can
+// write it, else PNG for images with transparency and JPEG for the rest.
+func outputFormat(asked, source Format, img image.Image) Format {
+	switch {
+	case asked != "":
+		return asked
+	case source.CanEncode():
+		return source
+	case !opaque(img):
+		return PNG
+	}
+	return JPEG
+}
+
+func quality(p Params) int {
+	switch {
+	case p.Quality != 0:
+		return p.Quality
+	case p.Auto&AutoCompress != 0:
+		return 45
+	}
+	return 75
+}
+
+func background(c *color.NRGBA) color.Color {
+	if c == nil {
+		return nil
+	}
+	return *c
+}
+
+// opaque reports whether img is known to have no transparent pixels.
+func opaque(img image.Image) bool {
+	if o, ok := img.(interface{ Opaque() bool }); ok {
+		return o.Opaque()
+	}
+	return false
+}
+
+// compose places img on the layout's canvas and applies the background: the
+// padding colour for fit=fill, the edge pixels for fit=clamp, and bg behind
+// transparent pixels.
+func compose(img image.Image, l Layout, p Params, f Format) image.Image {
+	bg := p.Background
+	if l.Pad == PadNone && (bg == nil || opaque(img)) {
+		return img
+	}
+	canvas := image.NewRGBA(image.Rectangle{Max: l.Canvas})
+	if fill := padColor(p, f); l.Pad == PadColor && fill.A != 0 {
+		draw.Draw(canvas, canvas.Bounds(), image.NewUniform(fill), image.Point{}, draw.Src)
+	}
+	if bg != nil && bg.A != 0 {
+		// bg is what shows through the image's transparent pixels.
+		r := image.Rectangle{Min: l.Offset, Max: l.Offset.Add(l.Size)}
+		draw.Draw(canvas, r, image.NewUniform(*bg), image.Point{}, draw.Over)
+	}
+	r := image.Rectangle{Min: l.Offset, Max: l.Offset.Add(l.Size)}
+	draw.Draw(canvas, r, img, img.Bounds().Min, draw.Over)
+	if l.Pad == PadEdge {
+		extendEdges(canvas, r)
+	}
+	return canvas
+}
+
+// padColor is the colour of fit=fill's padding: fill-color, else bg, else
+// transparent where the format has alpha and white where it has none.
+func padColor(p Params, f Format) color.NRGBA {
+	switch {
+	case p.FillColor != nil:
+		return *p.FillColor
+	case p.Background != nil:
+		return *p.Background
+	case f.HasAlpha():
+		return color.NRGBA{}
+	}
+	return color.NRGBA{R: 255, G: 255, B: 255, A: 255}
+}
+
+// extendEdges fills the canvas outside r with the nearest pixel of r.
+func extendEdges(c *image.RGBA, r image.Rectangle) {
+	b := c.Bounds()
+	rowBytes := r.Dx() * 4
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		sy := clampSpan(y, r.Min.Y, r.Max.Y-1)
+		src := c.Pix[c.PixOffset(r.Min.X, sy):]
+		row := c.Pix[c.PixOffset(0, y):]
+		if sy != y {
+			copy(row[r.Min.X*4:r.Min.X*4+rowBytes], src[:rowBytes])
+		}
+		left, right := row[r.Min.X*4:r.Min.X*4+4], row[(r.Max.X-1)*4:r.Max.X*4]
+		for x := 0; x < r.Min.X; x++ {
+			copy(row[x*4:], left)
+		}
+		for x := r.Max.X; x < b.Max.X; x++ {
+			copy(row[x*4:], right)
+		}
+	}
+}
