@@ -1,11 +1,13 @@
 package rendition
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"io"
 	"net/http"
 	"strings"
@@ -597,4 +599,59 @@ func TestNewValidates(t *testing.T) {
 	if _, err := New(source.NewFS(testFS(t)), &Options{TTL: -1}); err == nil {
 		t.Error("a negative TTL was accepted")
 	}
+}
+
+// TestEXIFOrientationOfAPhoto stores a real photograph turned by each of the
+// eight orientations, with the tag that undoes it: every answer must match
+// the upright photograph, and be far from every other orientation of it.
+func TestEXIFOrientationOfAPhoto(t *testing.T) {
+	photo, _, err := transform.Decode(readTestdata(t, "dice-alpha.png"), transform.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	upright := image.NewRGBA(image.Rect(0, 0, 200, 150))
+	draw.Draw(upright, upright.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(upright, upright.Bounds(), transform.Resize(photo, 200, 150, transform.Lanczos3), image.Point{}, draw.Over)
+
+	files := map[string][]byte{}
+	for v := 1; v <= 8; v++ {
+		files[fmt.Sprintf("o%d.jpg", v)] = withOrientation(t, encodeJPEG(t, invertOrientation(upright, v)), uint16(v))
+	}
+	h := newHandler(t, source.Func(func(ctx context.Context, key string) (*source.Object, error) {
+		return &source.Object{Body: io.NopCloser(bytes.NewReader(files[key])), Size: int64(len(files[key]))}, nil
+	}), nil)
+	for v := 1; v <= 8; v++ {
+		r := get(t, h, fmt.Sprintf("/o%d.jpg", v))
+		if r.Code != http.StatusOK {
+			t.Fatalf("orientation %d: status %d", v, r.Code)
+		}
+		got, _ := r.image()
+		if got.Bounds().Size() != upright.Bounds().Size() {
+			t.Fatalf("orientation %d: size %v", v, got.Bounds().Size())
+		}
+		err := meanError(got, upright)
+		if err > 4 {
+			t.Errorf("orientation %d: mean error %.2f against the upright photo", v, err)
+		}
+		for _, other := range []int{2, 3, 4} { // the other orientations of the same size
+			if wrong := meanError(got, transform.Orient(upright, other)); wrong < 4*err+8 {
+				t.Errorf("orientation %d: as close to orientation %d (%.2f) as to upright (%.2f)", v, other, wrong, err)
+			}
+		}
+	}
+}
+
+// meanError is the mean absolute difference per 8-bit RGB channel.
+func meanError(a, b image.Image) float64 {
+	var sum, n float64
+	ab, bb := a.Bounds(), b.Bounds()
+	for y := 0; y < ab.Dy(); y++ {
+		for x := 0; x < ab.Dx(); x++ {
+			r1, g1, b1, _ := a.At(ab.Min.X+x, ab.Min.Y+y).RGBA()
+			r2, g2, b2, _ := b.At(bb.Min.X+x, bb.Min.Y+y).RGBA()
+			sum += float64(abs(int(r1>>8)-int(r2>>8)) + abs(int(g1>>8)-int(g2>>8)) + abs(int(b1>>8)-int(b2>>8)))
+			n += 3
+		}
+	}
+	return sum / n
 }
