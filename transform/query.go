@@ -153,6 +153,10 @@ func lookupParam(name string) (canon string, b64 bool, reason string) {
 	return "", false, reasonUnknown
 }
 
+// ignoredSDKParam is the parameter imgix's SDKs add to every URL to name
+// themselves (ixlib=go-2.0.3); imgix ignores it, and so does ParseQuery.
+const ignoredSDKParam = "ixlib"
+
 // ParseQuery parses imgix URL parameters into canonical [Params]. The
 // package documentation lists the parameters, their values and defaults.
 //
@@ -164,7 +168,8 @@ func lookupParam(name string) (canon string, b64 bool, reason string) {
 //
 // The result is canonical: equivalent queries give equal Params, and for
 // every p it returns, ParseQuery of p.Encode() gives p again. ParseQuery
-// does not modify q and is safe for concurrent use.
+// does not modify q and is safe for concurrent use. The ixlib parameter
+// that imgix's SDKs add to name themselves is ignored, as imgix does.
 func ParseQuery(q url.Values) (Params, error) {
 	names := make([]string, 0, len(q))
 	for name, vals := range q {
@@ -178,6 +183,9 @@ func ParseQuery(q url.Values) (Params, error) {
 	seen := make(map[string]string, len(names)) // canonical name -> URL name
 	for _, name := range names {
 		vals := q[name]
+		if name == ignoredSDKParam {
+			continue
+		}
 		canon, b64, reason := lookupParam(name)
 		if reason != "" {
 			return Params{}, &ParamError{Param: name, Value: vals[0], Reason: reason}

@@ -239,7 +239,6 @@ func TestParseQueryErrors(t *testing.T) {
 		// Names.
 		{"W=100", "W", "100", reasonUnknown},
 		{"foo=1", "foo", "1", reasonUnknown},
-		{"ixlib=go-2.0", "ixlib", "go-2.0", reasonUnknown},
 		{"auto64=Zm9ybWF0", "auto64", "Zm9ybWF0", reasonUnknown},
 		{"ch64=ZHBy", "ch64", "ZHBy", reasonUnknown},
 		{"s64=YWJj", "s64", "YWJj", reasonUnknown},
@@ -754,5 +753,12 @@ func BenchmarkParamsEncode(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = p.Encode()
+	}
+}
+
+func TestParseQueryIgnoresSDKName(t *testing.T) {
+	p, err := ParseQuery(url.Values{"w": {"300"}, "ixlib": {"go-2.0.3"}})
+	if err != nil || p != (Params{Width: 300}) {
+		t.Fatalf("got %+v, %v; want w=300 and ixlib ignored", p, err)
 	}
 }
