@@ -14,6 +14,10 @@
 //     imports none.
 //   - [FS] serves an [fs.FS], such as an embed.FS of sample images or the
 //     os.DirFS of a directory.
+//   - [WebFolder] serves the files under a base URL on a web server, with
+//     keys joined so that they never leave the base path, a deadline, and no
+//     transparent decompression. Its base URL is the operator's choice, so
+//     it has no guard against private addresses.
 //
 // # Keys
 //

@@ -4,12 +4,14 @@
 //	go run ./examples/server                         # the embedded sample images
 //	go run ./examples/server -origin file:///srv/img # a folder
 //	go run ./examples/server -origin mem://          # an empty in-memory bucket
+//	go run ./examples/server -origin https://example.com/images/
 //
 // Flags:
 //
 //	-addr     listen address (default 127.0.0.1:8080)
 //	-origin   where originals come from: a gocloud.dev/blob URL (file:///dir,
-//	          mem://); the embedded samples when empty
+//	          mem://) or the http(s):// base URL of a web folder; the
+//	          embedded samples when empty
 //	-cache    not available yet: a persistent cache tier (see the project's
 //	          issues); the server refuses the flag rather than ignore it
 //	-memory   memory cache budget in bytes (default 256 MiB)
@@ -31,6 +33,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -64,7 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address")
-	fs.StringVar(&c.origin, "origin", "", "gocloud.dev/blob URL of the originals (file:///dir, mem://); empty serves the embedded samples")
+	fs.StringVar(&c.origin, "origin", "", "originals: a gocloud.dev/blob URL (file:///dir, mem://) or an http(s):// web folder; empty serves the embedded samples")
 	fs.StringVar(&c.cache, "cache", "", "gocloud.dev/blob URL of a persistent cache tier (not available yet)")
 	fs.Int64Var(&c.memory, "memory", rendition.DefaultMemoryBytes, "memory cache budget in bytes")
 	if err := fs.Parse(args); err != nil {
@@ -139,6 +142,13 @@ func openOrigin(ctx context.Context, origin string) (source.Source, func(), erro
 			return nil, nil, err
 		}
 		return source.NewFS(samples), func() {}, nil
+	}
+	if strings.HasPrefix(origin, "http://") || strings.HasPrefix(origin, "https://") {
+		w, err := source.NewWebFolder(origin, nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("-origin: %w", err)
+		}
+		return w, w.CloseIdleConnections, nil
 	}
 	b, err := source.OpenBucket(ctx, origin)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -128,10 +129,35 @@ func TestOriginFlag(t *testing.T) {
 	}
 }
 
+// TestWebFolderOrigin serves the originals of a web server on loopback.
+func TestWebFolderOrigin(t *testing.T) {
+	photo, err := embedded.ReadFile("samples/dice-alpha.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/images/dice.png" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(photo)
+	}))
+	defer origin.Close()
+	base := startServer(t, "-origin", origin.URL+"/images/")
+	resp, body := fetch(t, base+"/dice.png?w=100&fm=jpg")
+	if cfg, err := transform.DecodeConfig(body); resp.StatusCode != http.StatusOK || err != nil || cfg.Width != 100 {
+		t.Errorf("dice.png?w=100: %d, %v, %+v", resp.StatusCode, err, cfg)
+	}
+	if resp, _ := fetch(t, base+"/other.png"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("other.png: %d, want 404", resp.StatusCode)
+	}
+}
+
 func TestFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"-memory", "0"},
 		{"-origin", "nosuchscheme://x"},
+		{"-origin", "http://user:pw@example.com/"},
 		{"-cache", "gs://bucket"},
 		{"stray"},
 		{"-addr", "256.0.0.1:1"},
