@@ -15,6 +15,7 @@ import (
 
 	"github.com/rendition-go/rendition/cache"
 	"github.com/rendition-go/rendition/internal/flight"
+	"github.com/rendition-go/rendition/negotiate"
 	"github.com/rendition-go/rendition/source"
 	"github.com/rendition-go/rendition/transform"
 )
@@ -141,12 +142,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, req.Key)
 		return
 	}
-	res, err := h.Process(r.Context(), req) // 4-9: key, cache, coalesce, fetch, render, store
+	var n negotiated
+	req.Params, n = negotiateParams(r, req.Params) // 3 negotiate: Accept and client hints
+	res, err := h.Process(r.Context(), req)        // 4-9: key, cache, coalesce, fetch, render, store
 	if err != nil {
 		h.fail(w, r, err, req.Key)
 		return
 	}
-	h.respond(w, r, req, res) // 10 respond
+	h.respond(w, r, req, res, n) // 10 respond
 }
 
 // parseRequest turns the URL into a Request: the path (without its leading
@@ -171,8 +174,12 @@ func parseRequest(r *http.Request) (Request, error) {
 
 // respond writes a successful answer with the headers of the HTTP contract;
 // http.ServeContent answers conditional requests (304), HEAD and ranges.
-func (h *Handler) respond(w http.ResponseWriter, r *http.Request, req Request, res *Result) {
+func (h *Handler) respond(w http.ResponseWriter, r *http.Request, req Request, res *Result, n negotiated) {
 	hdr := w.Header()
+	negotiate.AddVary(hdr, n.vary...)
+	if n.acceptCH {
+		hdr.Set("Accept-CH", negotiate.AcceptCH)
+	}
 	hdr.Set("Content-Type", res.ContentType)
 	hdr.Set("ETag", res.ETag)
 	hdr.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(h.opts.TTL.Seconds())))

@@ -57,6 +57,11 @@ type Params struct {
 	// Auto holds the auto= flags.
 	Auto Auto
 
+	// ClientHints lists the client hints (ch=) that may override Width,
+	// DPR and Quality. Applying them is the HTTP layer's job: Params only
+	// records that they were asked for.
+	ClientHints ClientHints
+
 	// FlipH and FlipV mirror the image horizontally and vertically (flip).
 	FlipH, FlipV bool
 
@@ -136,6 +141,16 @@ type Auto uint8
 const (
 	AutoFormat   Auto = 1 << iota // choose the output format from the client's Accept header
 	AutoCompress                  // lower the default quality to 45
+)
+
+// ClientHints is the set of client hints a URL opts into (ch=width,dpr,save-data).
+type ClientHints uint8
+
+// The client hints.
+const (
+	HintWidth    ClientHints = 1 << iota // Sec-CH-Width (device pixels) replaces w
+	HintDPR                              // Sec-CH-DPR replaces dpr
+	HintSaveData                         // Save-Data: on lowers the quality
 )
 
 // Format is an output or source image format.

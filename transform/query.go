@@ -28,6 +28,7 @@ const (
 	reasonRepeated    = "given more than once"
 	reasonBase64      = "not valid URL-safe base64"
 	reasonUTF8        = "not valid UTF-8"
+	reasonClientHints = "must be a list of width, dpr and save-data"
 	reasonControl     = "contains a control character"
 )
 
@@ -37,6 +38,7 @@ var canonicalParam = map[string]string{
 	"ar":         "ar",
 	"auto":       "auto",
 	"bg":         "bg",
+	"ch":         "ch",
 	"crop":       "crop",
 	"dl":         "dl",
 	"dpr":        "dpr",
@@ -87,7 +89,7 @@ var unsupportedParams = []string{
 	"blendx", "blendy", "blur", "bm", "border", "border-bottom", "border-left",
 	"border-radius", "border-radius-inner", "border-right",
 	"border-stroke-color", "border-stroke-size", "border-top", "bp", "bri", "bs",
-	"bw", "bx", "by", "ch", "chromasub", "colorquant", "colors", "con",
+	"bw", "bx", "by", "chromasub", "colorquant", "colors", "con",
 	"corner-radius", "cs", "dpi", "duotone", "duotone-alpha", "exp", "expires",
 	"face-blur", "face-pixel", "face-pixelate", "faceindex", "facepad", "faces",
 	"fill-gen-fallback", "fill-gen-neg-prompt", "fill-gen-pos",
@@ -409,6 +411,19 @@ func (qp *queryParser) set(canon, v string) string {
 				return reasonAuto
 			}
 		}
+	case "ch":
+		for item := range strings.SplitSeq(v, ",") {
+			switch item {
+			case "width":
+				p.ClientHints |= HintWidth
+			case "dpr":
+				p.ClientHints |= HintDPR
+			case "save-data":
+				p.ClientHints |= HintSaveData
+			default:
+				return reasonClientHints
+			}
+		}
 	case "flip":
 		switch v {
 		case "h":
@@ -708,6 +723,18 @@ func (p Params) Encode() string {
 	}
 	if p.Background != nil {
 		add("bg", formatColor(*p.Background))
+	}
+	if p.ClientHints != 0 {
+		var items []string
+		for _, h := range []struct {
+			bit  ClientHints
+			name string
+		}{{HintDPR, "dpr"}, {HintSaveData, "save-data"}, {HintWidth, "width"}} {
+			if p.ClientHints&h.bit != 0 {
+				items = append(items, h.name)
+			}
+		}
+		add("ch", strings.Join(items, ","))
 	}
 	if p.Crop != 0 {
 		add("crop", formatCrop(p.Crop))

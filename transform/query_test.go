@@ -249,7 +249,8 @@ func TestParseQueryErrors(t *testing.T) {
 		{"txt64=aGk", "txt64", "aGk", reasonUnsupported},
 		{"mono=red", "mono", "red", reasonUnsupported},
 		{"fp-debug=1", "fp-debug", "1", reasonUnsupported},
-		{"ch=dpr", "ch", "dpr", reasonUnsupported},
+		{"ch=viewport", "ch", "viewport", reasonClientHints},
+		{"ch64=ZHBy", "ch64", "ZHBy", reasonUnknown},
 		{"s=0123abcd", "s", "0123abcd", reasonUnsupported},
 		{"expires=1700000000", "expires", "1700000000", reasonUnsupported},
 		{"blur=1000000", "blur", "1000000", reasonUnsupported},
@@ -521,7 +522,7 @@ func TestParamTables(t *testing.T) {
 
 // paramSamples holds a valid, non-default value for every canonical name.
 var paramSamples = map[string]string{
-	"ar": "16:9", "auto": "format", "bg": "red", "crop": "top,left", "dl": "a b.jpg",
+	"ar": "16:9", "auto": "format", "bg": "red", "ch": "width,dpr", "crop": "top,left", "dl": "a b.jpg",
 	"dpr": "2", "fill": "solid", "fill-color": "00f", "fit": "crop", "flip": "hv",
 	"fm": "webp", "fp-x": "0.3", "fp-y": "0.7", "fp-z": "2", "h": "200",
 	"lossless": "1", "max-h": "40", "max-w": "30", "min-h": "20", "min-w": "10",
@@ -760,5 +761,18 @@ func TestParseQueryIgnoresSDKName(t *testing.T) {
 	p, err := ParseQuery(url.Values{"w": {"300"}, "ixlib": {"go-2.0.3"}})
 	if err != nil || p != (Params{Width: 300}) {
 		t.Fatalf("got %+v, %v; want w=300 and ixlib ignored", p, err)
+	}
+}
+
+func TestParseClientHints(t *testing.T) {
+	p, err := ParseQuery(url.Values{"ch": {"save-data,width,dpr"}, "w": {"300"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ClientHints != HintWidth|HintDPR|HintSaveData {
+		t.Errorf("ClientHints = %b", p.ClientHints)
+	}
+	if got := p.Encode(); got != "ch=dpr%2Csave-data%2Cwidth&w=300" {
+		t.Errorf("Encode = %q", got)
 	}
 }

@@ -87,7 +87,7 @@ func Render(ctx context.Context, w io.Writer, src []byte, p Params, opts *Option
 	}
 	img = Orient(img, orient.exif())
 
-	format := outputFormat(p.Format, cfg.Format, img)
+	format := outputFormat(p, cfg.Format, img)
 	img = compose(img, layout, p, format)
 
 	var buf bytes.Buffer
@@ -122,11 +122,15 @@ func resample(img image.Image, o orientation, upright image.Point, l Layout, k K
 
 // outputFormat is the format asked for, else the source's when Rendition can
 // write it, else PNG for images with transparency and JPEG for the rest.
-func outputFormat(asked, source Format, img image.Image) Format {
+//
+// With auto=format and no format chosen (the client accepted neither AVIF nor
+// WebP, or the caller would have set p.Format), the source's format is kept
+// only when every client reads it: JPEG, PNG or GIF, never WebP.
+func outputFormat(p Params, source Format, img image.Image) Format {
 	switch {
-	case asked != "":
-		return asked
-	case source.CanEncode():
+	case p.Format != "":
+		return p.Format
+	case source.CanEncode() && (source != WebP || p.Auto&AutoFormat == 0):
 		return source
 	case !opaque(img):
 		return PNG

@@ -4,12 +4,24 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
+	"strings"
+
+	"github.com/rendition-go/rendition/negotiate"
 )
 
 // demo is one picture on the demo page: a URL and what it shows.
 type demo struct {
 	Title string
 	URL   string
+}
+
+// Sizes is the img element's sizes attribute for pictures that use the
+// width hint: browsers send Sec-CH-Width only for images that have one.
+func (d demo) Sizes() string {
+	if strings.Contains(d.URL, "ch=width") {
+		return "200px"
+	}
+	return ""
 }
 
 // section groups the demos of one family of parameters.
@@ -65,6 +77,12 @@ var demoSections = []section{
 		{"q=95", "/sunset.jpg?w=300&q=95"},
 		{"auto=compress", "/sunset.jpg?w=300&auto=compress"},
 	}},
+	{Title: "Negotiation and client hints", Note: "auto=format sends WebP to browsers that list it in Accept, else keeps a JPEG, PNG or GIF; ch=width,dpr lets the browser's Sec-CH-Width and Sec-CH-DPR (asked for by this page's Accept-CH) size the image; ch=save-data lowers the quality when Save-Data is on. Open the browser's network panel to see the Content-Type and Vary of each.", Demos: []demo{
+		{"auto=format", "/sunset.jpg?w=300&auto=format"},
+		{"auto=format on a PNG with alpha", "/dice-alpha.png?w=240&auto=format"},
+		{"ch=width,dpr (sizes=200px)", "/friends-portrait.jpg?w=400&ch=width,dpr"},
+		{"ch=save-data", "/sunset.jpg?w=300&ch=save-data"},
+	}},
 	{Title: "Transparency and colour", Note: "bg shows through transparent pixels; formats without alpha get white; colours are hex (RGB, ARGB, RRGGBB, AARRGGBB) or CSS names.", Demos: []demo{
 		{"PNG with alpha", "/dice-alpha.png?w=240"},
 		{"fm=jpg (white behind)", "/dice-alpha.png?w=240&fm=jpg"},
@@ -105,7 +123,7 @@ Edit any URL in the address bar to try other values.</p>
 The pictures below assume the sample images, which this origin may not have.</p>{{end}}
 {{range .Sections}}<section><h2>{{.Title}}</h2><p>{{.Note}}</p>
 <div class="grid">{{range .Demos}}
-<figure><img src="{{.URL}}" alt="{{.Title}}" loading="lazy"><figcaption>{{.Title}}<br><code>{{.URL}}</code></figcaption></figure>{{end}}
+<figure><img src="{{.URL}}" alt="{{.Title}}" loading="lazy"{{if .Sizes}} sizes="{{.Sizes}}"{{end}}><figcaption>{{.Title}}<br><code>{{.URL}}</code></figcaption></figure>{{end}}
 </div>{{with .Links}}<ul>{{range .}}<li><a href="{{.URL}}">{{.Title}}</a>: <code>{{.URL}}</code></li>{{end}}</ul>{{end}}
 </section>{{end}}
 <footer><p>Sample photographs: sunset and friends by Aitzol Berasategi (CC BY 4.0); others under the licences in the samples folder.</p></footer>
@@ -120,6 +138,7 @@ func demoPage(samples bool) http.Handler {
 	page := buf.Bytes()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Accept-CH", negotiate.AcceptCH)
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Write(page)
 	})

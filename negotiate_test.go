@@ -1,0 +1,102 @@
+package rendition
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/rendition-go/rendition/source"
+	"github.com/rendition-go/rendition/transform"
+)
+
+const (
+	chromium = "image/jxl,image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"
+	oldAgent = "image/png,image/*;q=0.8,*/*;q=0.5"
+)
+
+func TestAutoFormat(t *testing.T) {
+	h := newHandler(t, source.NewFS(testFS(t)), nil)
+	tests := []struct {
+		url, accept string
+		want        transform.Format
+	}{
+		{"/photo.jpg?w=50&auto=format", chromium, transform.WebP},
+		{"/photo.jpg?w=50&auto=format", "*/*", transform.JPEG},
+		{"/photo.jpg?w=50&auto=format", "", transform.JPEG},
+		{"/photo.jpg?w=50&auto=format", "image/webp;q=0", transform.JPEG},
+		{"/photo.jpg?w=50&auto=format", "image/webpx,image/*", transform.JPEG},
+		{"/photo.jpg?w=50&auto=format&fm=png", chromium, transform.WebP}, // negotiation wins over fm
+		{"/photo.jpg?w=50&auto=format&fm=png", oldAgent, transform.PNG},
+		{"/alpha.png?w=50&auto=format", oldAgent, transform.PNG},
+		{"/dice.webp?w=50&auto=format", oldAgent, transform.PNG}, // never WebP to a client that did not ask
+		{"/dice.webp?w=50&auto=format", chromium, transform.WebP},
+		{"/anim.gif?w=50&auto=format", "*/*", transform.GIF},
+		{"/dice.webp?w=50", oldAgent, transform.WebP}, // no auto=format: the source's format
+	}
+	for _, tt := range tests {
+		t.Run(tt.url+" "+tt.accept, func(t *testing.T) {
+			r := get(t, h, tt.url, "Accept", tt.accept)
+			if r.Code != http.StatusOK || r.Header().Get("Content-Type") != tt.want.ContentType() {
+				t.Fatalf("got %d %q, want %q", r.Code, r.Header().Get("Content-Type"), tt.want.ContentType())
+			}
+			vary := r.Header().Get("Vary")
+			if negotiated := strings.Contains(tt.url, "auto=format"); negotiated != strings.Contains(vary, "Accept") {
+				t.Errorf("Vary %q for %s", vary, tt.url)
+			}
+		})
+	}
+	// One cache entry per negotiated format, and Vary on hits too.
+	if r := get(t, h, "/photo.jpg?w=50&auto=format", "Accept", chromium); r.Header().Get("X-Cache") != "HIT" || r.Header().Get("Vary") != "Accept" {
+		t.Errorf("repeat: X-Cache %q, Vary %q", r.Header().Get("X-Cache"), r.Header().Get("Vary"))
+	}
+	if r := get(t, h, "/photo.jpg?w=50&auto=format", "Accept", "image/webp"); r.Header().Get("X-Cache") != "HIT" {
+		t.Error("another Accept that chooses WebP made another render")
+	}
+}
+
+func TestClientHints(t *testing.T) {
+	h := newHandler(t, source.NewFS(testFS(t)), nil)
+	tests := []struct {
+		name, url string
+		header    []string
+		w, hgt    int
+	}{
+		{"width hint replaces w", "/photo.jpg?w=300&ch=width", []string{"Sec-CH-Width", "120"}, 120, 90},
+		{"legacy width hint", "/photo.jpg?w=300&ch=width", []string{"Width", "160"}, 160, 120},
+		{"width hint includes dpr", "/photo.jpg?w=300&dpr=2&ch=width", []string{"Sec-CH-Width", "120"}, 120, 90},
+		{"width hint scales a fixed height", "/photo.jpg?w=300&h=100&fit=crop&ch=width", []string{"Sec-CH-Width", "150"}, 150, 50},
+		{"dpr hint", "/photo.jpg?w=100&ch=dpr", []string{"Sec-CH-DPR", "2"}, 200, 150},
+		{"dpr hint clamped to 5", "/photo.jpg?w=50&ch=dpr", []string{"Sec-CH-DPR", "9"}, 250, 188},
+		{"malformed hint ignored", "/photo.jpg?w=100&ch=dpr", []string{"Sec-CH-DPR", "two"}, 100, 75},
+		{"hints need ch", "/photo.jpg?w=100", []string{"Sec-CH-Width", "50", "Sec-CH-DPR", "3"}, 100, 75},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := get(t, h, tt.url, tt.header...)
+			if r.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", r.Code, r.Body)
+			}
+			if _, cfg := r.image(); cfg.Width != tt.w || cfg.Height != tt.hgt {
+				t.Errorf("size %dx%d, want %dx%d", cfg.Width, cfg.Height, tt.w, tt.hgt)
+			}
+			uses := strings.Contains(tt.url, "ch=")
+			if got := r.Header().Get("Accept-CH") != ""; got != uses {
+				t.Errorf("Accept-CH %q", r.Header().Get("Accept-CH"))
+			}
+			if vary := r.Header().Get("Vary"); uses != strings.Contains(vary, "Sec-CH-") {
+				t.Errorf("Vary %q", vary)
+			}
+		})
+	}
+
+	plain := get(t, h, "/photo.jpg?w=200&ch=save-data").Body.Len()
+	saving := get(t, h, "/photo.jpg?w=200&ch=save-data", "Save-Data", "on")
+	if saving.Body.Len() >= plain || !strings.Contains(saving.Header().Get("Vary"), "Save-Data") {
+		t.Errorf("Save-Data: %d bytes against %d, Vary %q", saving.Body.Len(), plain, saving.Header().Get("Vary"))
+	}
+	// A hint that restates a default shares the cache entry of no hint.
+	get(t, h, "/photo.jpg?w=90&ch=dpr")
+	if r := get(t, h, "/photo.jpg?w=90&ch=dpr", "Sec-CH-DPR", "1"); r.Header().Get("X-Cache") != "HIT" {
+		t.Errorf("DPR: 1 was a %s", r.Header().Get("X-Cache"))
+	}
+}
