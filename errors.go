@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/rendition-go/rendition/internal/flight"
+	"github.com/rendition-go/rendition/signing"
 	"github.com/rendition-go/rendition/source"
 	"github.com/rendition-go/rendition/transform"
 )
@@ -70,6 +71,10 @@ func classify(err error, key string) *Error {
 	switch {
 	case errors.As(err, &pe):
 		return &Error{http.StatusBadRequest, CodeInvalid, pe.Error(), false, err}
+	case errors.Is(err, signing.ErrSignature):
+		// The signing package's messages are safe to show: they never
+		// include the expected signature or a key.
+		return &Error{http.StatusForbidden, CodeSignature, err.Error(), false, err}
 	case errors.Is(err, source.ErrInvalidKey):
 		return &Error{http.StatusBadRequest, CodeInvalid, fmt.Sprintf("invalid path %q", key), false, err}
 	case errors.Is(err, source.ErrNotFound):

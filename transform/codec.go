@@ -82,8 +82,10 @@ func Sniff(head []byte) Format {
 	return ""
 }
 
-// Config describes an encoded image as its header does.
+// Config describes an encoded image as its header does. It is a plain
+// value, safe to copy and compare.
 type Config struct {
+	// Format is the format the data is in.
 	Format Format
 	// Width and Height are the size as stored, before orientation.
 	Width, Height int

@@ -125,10 +125,17 @@ func encodePNG(w io.Writer, img image.Image) error {
 	return pngEncoder.Encode(w, img)
 }
 
+// encodeGIF writes a single-frame GIF. A small enough *image.Paletted is
+// written with its own palette; anything else is quantised first.
 func encodeGIF(w io.Writer, img image.Image, opt EncodeOptions) error {
 	p, ok := img.(*image.Paletted)
-	if !ok || len(p.Palette) > opt.Colors || len(p.Palette) == 0 {
+	switch {
+	case !ok || len(p.Palette) > opt.Colors || len(p.Palette) == 0:
 		p = quantize(img, opt.Colors)
+	case p.Rect.Min != image.Point{}:
+		// image/gif puts the frame at its bounds' offset, on a screen of
+		// its size: move it to the origin, sharing the pixels.
+		p = &image.Paletted{Pix: p.Pix, Stride: p.Stride, Rect: p.Rect.Sub(p.Rect.Min), Palette: p.Palette}
 	}
 	return gif.Encode(w, p, &gif.Options{NumColors: 256})
 }
@@ -259,6 +266,53 @@ func toNRGBA(img image.Image) *image.NRGBA {
 			for x, v := range src {
 				t := dst[x*4 : x*4+4 : x*4+4]
 				t[0], t[1], t[2], t[3] = v, v, v, 0xff
+			}
+		}
+	case *image.CMYK:
+		for y := 0; y < h; y++ {
+			src := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):][: w*4 : w*4]
+			dst := d.Pix[y*d.Stride:][: w*4 : w*4]
+			for i := 0; i < len(src); i += 4 {
+				s, t := src[i:i+4:i+4], dst[i:i+4:i+4]
+				t[0], t[1], t[2] = color.CMYKToRGB(s[0], s[1], s[2], s[3])
+				t[3] = 0xff
+			}
+		}
+	case *image.Gray16:
+		for y := 0; y < h; y++ {
+			src := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):][: w*2 : w*2]
+			dst := d.Pix[y*d.Stride:][: w*4 : w*4]
+			for x := 0; x < w; x++ {
+				v := src[x*2] // the high byte
+				t := dst[x*4 : x*4+4 : x*4+4]
+				t[0], t[1], t[2], t[3] = v, v, v, 0xff
+			}
+		}
+	case *image.NRGBA64:
+		for y := 0; y < h; y++ {
+			src := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):][: w*8 : w*8]
+			dst := d.Pix[y*d.Stride:][: w*4 : w*4]
+			for x := 0; x < w; x++ {
+				s, t := src[x*8:x*8+8:x*8+8], dst[x*4:x*4+4:x*4+4]
+				t[0], t[1], t[2], t[3] = s[0], s[2], s[4], s[6]
+			}
+		}
+	case *image.RGBA64:
+		for y := 0; y < h; y++ {
+			src := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):][: w*8 : w*8]
+			dst := d.Pix[y*d.Stride:][: w*4 : w*4]
+			for x := 0; x < w; x++ {
+				s, t := src[x*8:x*8+8:x*8+8], dst[x*4:x*4+4:x*4+4]
+				a := uint32(s[6])<<8 | uint32(s[7])
+				if a == 0 {
+					t[0], t[1], t[2], t[3] = 0, 0, 0, 0
+					continue
+				}
+				for k := range 3 { // as color.NRGBAModel does
+					v := uint32(s[2*k])<<8 | uint32(s[2*k+1])
+					t[k] = uint8(min(v*0xffff/a, 0xffff) >> 8)
+				}
+				t[3] = s[6]
 			}
 		}
 	case *image.Paletted:

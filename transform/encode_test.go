@@ -7,8 +7,12 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"image/jpeg"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/chai2010/webp"
 )
 
 // gradient returns a smooth w x h test picture with some detail, as NRGBA
@@ -359,7 +363,49 @@ func BenchmarkEncode(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(buf.Len()), "bytes/op-output")
+			b.ReportMetric(float64(buf.Len()), "output-bytes")
 		})
+	}
+	// The encoders called directly with NRGBA, as a baseline for the
+	// conversions Encode does first.
+	b.Run("JPEG/NRGBA-direct", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := jpeg.Encode(io.Discard, nrgba, &jpeg.Options{Quality: defaultQuality}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("WebP/NRGBA-direct", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := webp.Encode(io.Discard, nrgba, &webp.Options{Quality: defaultQuality}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestToNRGBA compares the fast conversions with the standard colour model.
+func TestToNRGBA(t *testing.T) {
+	for name, src := range patternImages(7, 5) {
+		got := toNRGBA(src)
+		b := src.Bounds()
+		if got.Rect != image.Rect(0, 0, 7, 5) {
+			t.Fatalf("%s: bounds %v", name, got.Rect)
+		}
+		tol := 0
+		switch src.(type) {
+		case *image.YCbCr, *image.NYCbCrA, *image.CMYK, *image.RGBA:
+			tol = 1 // 8-bit conversions, which round rather than truncate
+		}
+		for y := 0; y < 5; y++ {
+			for x := 0; x < 7; x++ {
+				want := color.NRGBAModel.Convert(src.At(b.Min.X+x, b.Min.Y+y))
+				if c := got.NRGBAAt(x, y); !sameColor(c, want, tol) {
+					t.Fatalf("%s: (%d,%d) = %v, want %v", name, x, y, c, want)
+				}
+			}
+		}
 	}
 }

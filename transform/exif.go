@@ -232,7 +232,7 @@ func Orient(img image.Image, orientation int) image.Image {
 		if d := orientYCbCr(m, orientation); d != nil {
 			return d
 		}
-		return Orient(ycbcrToRGBA(m), orientation)
+		return orientYCbCrToRGBA(m, orientation)
 	case *image.NYCbCrA:
 		d := orientYCbCr(&m.YCbCr, orientation)
 		if d == nil {
@@ -300,6 +300,52 @@ func orientYCbCr(m *image.YCbCr, orientation int) *image.YCbCr {
 	orientPix(d.Cb, d.CStride, m.Cb[co:], m.CStride, cw, ch, 1, orientation)
 	orientPix(d.Cr, d.CStride, m.Cr[co:], m.CStride, cw, ch, 1, orientation)
 	return d
+}
+
+// orientYCbCrToRGBA turns m and converts it to RGBA in one pass, for the
+// subsamplings whose planes cannot be turned exactly.
+func orientYCbCrToRGBA(m *image.YCbCr, o int) *image.RGBA {
+	b := m.Rect
+	w, h := b.Dx(), b.Dy()
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	d := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	for y := 0; y < dh; y++ {
+		row := d.Pix[y*d.Stride : y*d.Stride+dw*4]
+		for x := 0; x < dw; x++ {
+			sx, sy := storedPoint(o, w, h, x, y)
+			sx, sy = sx+b.Min.X, sy+b.Min.Y
+			ci := m.COffset(sx, sy)
+			r, g, bb := color.YCbCrToRGB(m.Y[m.YOffset(sx, sy)], m.Cb[ci], m.Cr[ci])
+			p := row[x*4 : x*4+4 : x*4+4]
+			p[0], p[1], p[2], p[3] = r, g, bb, 0xff
+		}
+	}
+	return d
+}
+
+// storedPoint returns the pixel of a stored w x h image that lands at (x, y)
+// once it is turned by the EXIF orientation o.
+func storedPoint(o, w, h, x, y int) (int, int) {
+	switch o {
+	case 2:
+		return w - 1 - x, y
+	case 3:
+		return w - 1 - x, h - 1 - y
+	case 4:
+		return x, h - 1 - y
+	case 5:
+		return y, x
+	case 6:
+		return y, h - 1 - x
+	case 7:
+		return w - 1 - y, h - 1 - x
+	case 8:
+		return w - 1 - y, x
+	}
+	return x, y
 }
 
 // orientPix writes the w x h pixels of src, bpp bytes each, turned by the EXIF

@@ -21,7 +21,8 @@ type Limits struct {
 	// MaxFrames bounds the number of frames of an animation. Default 100.
 	MaxFrames int
 	// MaxOutputPixels bounds width x height of the output. Default
-	// 50,000,000.
+	// 50,000,000. Output limits are checked when the output size is
+	// planned, not by Decode.
 	MaxOutputPixels int64
 	// MaxOutputSide bounds the output's width and its height. Default 8192.
 	MaxOutputSide int
@@ -98,10 +99,10 @@ func (e *LimitError) Error() string {
 func (e *LimitError) Unwrap() error { return ErrLimit }
 
 // checkSource refuses a source of w x h pixels and frames frames that is over
-// lim (which must have its defaults filled in). The pixel count is computed
+// l (which must have its defaults filled in). The pixel count is computed
 // without overflow.
-func (lim Limits) checkSource(w, h, frames int) error {
-	side := int64(lim.MaxSourceSide)
+func (l Limits) checkSource(w, h, frames int) error {
+	side := int64(l.MaxSourceSide)
 	for _, s := range []struct {
 		what string
 		v    int
@@ -113,16 +114,16 @@ func (lim Limits) checkSource(w, h, frames int) error {
 	if frames < 1 {
 		frames = 1
 	}
-	if frames > lim.MaxFrames {
-		return &LimitError{What: "frames", Value: int64(frames), Max: int64(lim.MaxFrames)}
+	if frames > l.MaxFrames {
+		return &LimitError{What: "frames", Value: int64(frames), Max: int64(l.MaxFrames)}
 	}
 	// w <= MaxSourcePixels/h guarantees that w*h does not overflow.
-	if int64(w) > lim.MaxSourcePixels/int64(h) {
-		return &LimitError{What: "source pixels", Value: mulSat(int64(w), int64(h)), Max: lim.MaxSourcePixels}
+	if int64(w) > l.MaxSourcePixels/int64(h) {
+		return &LimitError{What: "source pixels", Value: mulSat(int64(w), int64(h)), Max: l.MaxSourcePixels}
 	}
 	px := int64(w) * int64(h)
-	if px > lim.MaxSourcePixels/int64(frames) {
-		return &LimitError{What: "source pixels", Value: mulSat(px, int64(frames)), Max: lim.MaxSourcePixels}
+	if px > l.MaxSourcePixels/int64(frames) {
+		return &LimitError{What: "source pixels", Value: mulSat(px, int64(frames)), Max: l.MaxSourcePixels}
 	}
 	return nil
 }

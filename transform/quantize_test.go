@@ -181,17 +181,24 @@ func TestEncodeGIFKeepsPaletted(t *testing.T) {
 	pal := color.Palette{color.RGBA{1, 2, 3, 255}, color.RGBA{200, 100, 0, 255}, color.RGBA{}}
 	m := image.NewPaletted(image.Rect(0, 0, 3, 1), pal)
 	m.Pix = []uint8{0, 1, 2}
-	var buf bytes.Buffer
-	if err := Encode(&buf, m, GIF, nil); err != nil {
-		t.Fatal(err)
-	}
-	g, err := gif.Decode(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for x, want := range pal {
-		if got := g.At(x, 0); !sameColor(got, want, 0) {
-			t.Errorf("(%d,0) = %v, want %v", x, got, want)
+	big := image.NewPaletted(image.Rect(0, 0, 9, 9), pal)
+	copy(big.Pix[4*big.Stride+2:], m.Pix)
+	for _, src := range []*image.Paletted{m, big.SubImage(image.Rect(2, 4, 5, 5)).(*image.Paletted)} {
+		var buf bytes.Buffer
+		if err := Encode(&buf, src, GIF, nil); err != nil {
+			t.Fatalf("%v: %v", src.Rect, err)
+		}
+		g, err := gif.Decode(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Bounds() != image.Rect(0, 0, 3, 1) {
+			t.Errorf("%v: decoded bounds %v", src.Rect, g.Bounds())
+		}
+		for x, want := range pal {
+			if got := g.At(x, 0); !sameColor(got, want, 0) {
+				t.Errorf("%v: (%d,0) = %v, want %v", src.Rect, x, got, want)
+			}
 		}
 	}
 }

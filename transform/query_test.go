@@ -693,7 +693,7 @@ func TestEncodeEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = "ar=1.7777777777777777%3A1&auto=format%2Ccompress&bg=ff0000&crop=top%2Cleft" +
+	const want = "ar=1.7777777777777777%3A1&auto=format%2Ccompress&bg=ff0000&ch=dpr%2Cwidth&crop=top%2Cleft" +
 		"&dl=a+b.jpg&dpr=2&fill-color=0000ff&fit=crop&flip=hv&fm=webp&fp-x=0.3&fp-y=0.7&fp-z=2" +
 		"&h=200&lossless=1&max-h=40&max-w=30&min-h=20&min-w=10&orient=6&q=60" +
 		"&rect=0%2C0.5%2C0.5%2C100&rot=90&w=300"
