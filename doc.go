@@ -25,24 +25,30 @@
 //
 //  1. parse: the path is the source key, the query the transformation
 //     ([transform.ParseQuery]: strict, a bad value is a 400 naming it);
-//  2. key: the derivative's cache key, a hash of the key version, the
+//     with [Options].Verifier set, the signature is checked first, on the
+//     URL exactly as received (403 ESIGNATURE), so nothing unsigned is
+//     interpreted or fetched;
+//  2. negotiate: auto=format and the client hints the URL opts into (ch=)
+//     are resolved from Accept and Sec-CH-* into concrete parameters, and
+//     the answer's Vary is recorded;
+//  3. key: the derivative's cache key, a hash of the key version, the
 //     source key and the canonical parameters ([transform.Params.Encode]);
-//  3. cache: a hit is answered at once (X-Cache: HIT);
-//  4. coalesce: identical concurrent misses share one fetch and one render,
+//  4. cache: a hit is answered at once (X-Cache: HIT);
+//  5. coalesce: identical concurrent misses share one fetch and one render,
 //     which runs detached from the first caller, so a client that goes away
 //     does not fail the others;
-//  5. fetch: the original is read from the source with a timeout and a
+//  6. fetch: the original is read from the source with a timeout and a
 //     byte limit;
-//  6. render: within the render concurrency limit, the image is decoded
+//  7. render: within the render concurrency limit, the image is decoded
 //     (its header checked against the limits first), cut, resized,
 //     oriented, padded and encoded ([transform.Render]); a file that is not
 //     an image is passed through unchanged when no transformation is asked;
-//  7. store: the result (or a non-transient error) is written to the cache;
-//  8. respond: Content-Type, a strong ETag, Cache-Control, Server-Timing,
+//  8. store: the result (or a non-transient error) is written to the cache;
+//  9. respond: Content-Type, a strong ETag, Cache-Control, Server-Timing,
 //     X-Cache and nosniff; conditional requests (304) and HEAD are answered
 //     by [net/http.ServeContent].
 //
-// [Handler.Process] runs steps 2 to 7 without HTTP.
+// [Handler.Process] runs steps 3 to 8 without HTTP.
 //
 // # Errors
 //
@@ -51,6 +57,7 @@
 // internal address or an origin's body:
 //
 //	400 EINVAL        malformed or out-of-range parameter or path (the body names it)
+//	403 ESIGNATURE    signature missing, invalid or expired
 //	403 EACCES        the origin refused our credentials
 //	404 ENOENT        the origin has no such object
 //	405 EINVAL        a method other than GET or HEAD

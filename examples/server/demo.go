@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rendition-go/rendition/negotiate"
+	"github.com/rendition-go/rendition/signing"
 )
 
 // demo is one picture on the demo page: a URL and what it shows.
@@ -129,10 +130,15 @@ The pictures below assume the sample images, which this origin may not have.</p>
 <footer><p>Sample photographs: sunset and friends by Aitzol Berasategi (CC BY 4.0); others under the licences in the samples folder.</p></footer>
 </body></html>`))
 
-// demoPage serves the demo page, rendered once.
-func demoPage(samples bool) http.Handler {
+// demoPage serves the demo page, rendered once. With a signer, every URL on
+// the page is signed, as an application would sign the URLs it publishes.
+func demoPage(samples bool, signer signing.Signer) http.Handler {
+	sections := demoSections
+	if signer != nil {
+		sections = signedSections(signer)
+	}
 	var buf bytes.Buffer
-	if err := demoTemplate.Execute(&buf, map[string]any{"Sections": demoSections, "Samples": samples}); err != nil {
+	if err := demoTemplate.Execute(&buf, map[string]any{"Sections": sections, "Samples": samples}); err != nil {
 		panic(err) // the template and its data are constants: a failure is a bug caught by the tests
 	}
 	page := buf.Bytes()
@@ -142,4 +148,21 @@ func demoPage(samples bool) http.Handler {
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Write(page)
 	})
+}
+
+// signedSections returns a copy of the demo sections with signed URLs.
+func signedSections(signer signing.Signer) []section {
+	sign := func(demos []demo) []demo {
+		out := make([]demo, len(demos))
+		for i, d := range demos {
+			path, query, _ := strings.Cut(d.URL, "?")
+			out[i] = demo{Title: d.Title, URL: path + "?" + signer.Sign(path, query)}
+		}
+		return out
+	}
+	out := make([]section, len(demoSections))
+	for i, s := range demoSections {
+		out[i] = section{Title: s.Title, Note: s.Note, Demos: sign(s.Demos), Links: sign(s.Links)}
+	}
+	return out
 }

@@ -12,9 +12,12 @@
 //	-origin   where originals come from: a gocloud.dev/blob URL (file:///dir,
 //	          mem://) or the http(s):// base URL of a web folder; the
 //	          embedded samples when empty
-//	-cache    not available yet: a persistent cache tier (see the project's
-//	          issues); the server refuses the flag rather than ignore it
-//	-memory   memory cache budget in bytes (default 256 MiB)
+//	-cache        a gocloud.dev/blob URL (file:///var/cache/rendition, mem://)
+//	              for a persistent cache tier behind the memory tier
+//	-memory       memory cache budget in bytes (default 256 MiB)
+//	-sign-key     secret(s), comma-separated: when set, every request must be
+//	              signed; the first key signs, all of them verify (rotation)
+//	-sign-scheme  imgix, imagekit or hmac (default hmac); see package signing
 //
 // It prints "listening on http://ADDR" when it is ready and shuts down
 // cleanly on SIGINT or SIGTERM, letting requests in flight finish.
@@ -23,7 +26,6 @@ package main
 import (
 	"context"
 	"embed"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -41,6 +43,8 @@ import (
 	_ "gocloud.dev/blob/memblob"
 
 	"github.com/rendition-go/rendition"
+	"github.com/rendition-go/rendition/cache"
+	"github.com/rendition-go/rendition/signing"
 	"github.com/rendition-go/rendition/source"
 )
 
@@ -60,6 +64,8 @@ func main() {
 type config struct {
 	addr, origin, cache string
 	memory              int64
+	signKeys            []string
+	signScheme          string
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -68,16 +74,18 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.StringVar(&c.origin, "origin", "", "originals: a gocloud.dev/blob URL (file:///dir, mem://) or an http(s):// web folder; empty serves the embedded samples")
-	fs.StringVar(&c.cache, "cache", "", "gocloud.dev/blob URL of a persistent cache tier (not available yet)")
+	fs.StringVar(&c.cache, "cache", "", "gocloud.dev/blob URL of a persistent cache tier (file:///dir, mem://)")
 	fs.Int64Var(&c.memory, "memory", rendition.DefaultMemoryBytes, "memory cache budget in bytes")
+	signKey := fs.String("sign-key", "", "secret(s), comma-separated; when set, every request must be signed (the first key signs)")
+	fs.StringVar(&c.signScheme, "sign-scheme", "hmac", "signature scheme: imgix, imagekit or hmac")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if c.cache != "" {
-		return c, errors.New("-cache: persistent cache tiers are not available in this version; leave it unset to cache in memory")
+	if *signKey != "" {
+		c.signKeys = strings.Split(*signKey, ",")
 	}
 	if c.memory <= 0 {
 		return c, fmt.Errorf("-memory must be positive, got %d", c.memory)
@@ -97,13 +105,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer closeSrc()
 
+	signer, err := newSigner(cfg.signScheme, cfg.signKeys)
+	if err != nil {
+		return err
+	}
+	derivatives, closeCache, err := openCache(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeCache()
+
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	images, err := rendition.New(src, &rendition.Options{MemoryBytes: cfg.memory, Logger: logger})
+	opts := &rendition.Options{Cache: derivatives, Logger: logger}
+	if signer != nil {
+		opts.Verifier = signer
+	}
+	images, err := rendition.New(src, opts)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /{$}", demoPage(cfg.origin == ""))
+	mux.Handle("GET /{$}", demoPage(cfg.origin == "", signer))
 	mux.Handle("/", images)
 
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -155,4 +177,58 @@ func openOrigin(ctx context.Context, origin string) (source.Source, func(), erro
 		return nil, nil, fmt.Errorf("-origin: %w", err)
 	}
 	return b, func() { b.Close() }, nil
+}
+
+// openCache returns the derivative cache: memory, in front of a bucket tier
+// when -cache names one.
+func openCache(ctx context.Context, cfg config) (cache.Cache, func(), error) {
+	memory := cache.NewMemory(&cache.MemoryOptions{MaxBytes: cfg.memory})
+	if cfg.cache == "" {
+		return memory, func() {}, nil
+	}
+	b, err := cache.OpenBucket(ctx, cfg.cache, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-cache: %w", err)
+	}
+	return cache.Tiered(memory, b), func() { b.Close() }, nil
+}
+
+// urlSigner signs and verifies URLs with one scheme.
+type urlSigner interface {
+	signing.Signer
+	signing.Verifier
+}
+
+// newSigner returns the signer for -sign-scheme and -sign-key, or nil when
+// no key is set.
+func newSigner(scheme string, keys []string) (urlSigner, error) {
+	var s urlSigner
+	var err error
+	switch scheme {
+	case "hmac":
+		if len(keys) == 0 {
+			return nil, nil
+		}
+		raw := make([][]byte, len(keys))
+		for i, k := range keys {
+			raw[i] = []byte(k)
+		}
+		s, err = signing.NewHMAC(raw...)
+	case "imgix":
+		if len(keys) == 0 {
+			return nil, nil
+		}
+		s, err = signing.NewImgix(keys...)
+	case "imagekit":
+		if len(keys) == 0 {
+			return nil, nil
+		}
+		s, err = signing.NewImageKit(keys...)
+	default:
+		return nil, fmt.Errorf("-sign-scheme %q: use imgix, imagekit or hmac", scheme)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("-sign-key: %w", err)
+	}
+	return s, nil
 }

@@ -21,22 +21,7 @@ import (
 func startServer(t *testing.T, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out, w := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), w, io.Discard)
-		w.Close()
-	}()
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		cancel()
-		t.Fatalf("no ready line: %v (run: %v)", err, <-done)
-	}
-	go io.Copy(io.Discard, out)
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-	if !ok {
-		t.Fatalf("ready line %q", line)
-	}
+	base, done := startServerCtx(t, ctx, args...)
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -49,6 +34,28 @@ func startServer(t *testing.T, args ...string) string {
 		}
 	})
 	return base
+}
+
+// startServerCtx runs the server until ctx is done; run's result arrives on
+// the returned channel.
+func startServerCtx(t *testing.T, ctx context.Context, args ...string) (string, <-chan error) {
+	t.Helper()
+	out, w := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), w, io.Discard)
+		w.Close()
+	}()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no ready line: %v (run: %v)", err, <-done)
+	}
+	go io.Copy(io.Discard, out)
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if !ok {
+		t.Fatalf("ready line %q", line)
+	}
+	return base, done
 }
 
 func fetch(t *testing.T, url string) (*http.Response, []byte) {
@@ -69,7 +76,48 @@ func fetch(t *testing.T, url string) (*http.Response, []byte) {
 // browser would, and checks that each picture is a decodable image and each
 // documented error has its documented status.
 func TestDemoPage(t *testing.T) {
-	base := startServer(t)
+	checkDemoPage(t, startServer(t))
+}
+
+// TestSignedDemoPage runs the server with signing: the page's signed URLs
+// all work, and an unsigned one is refused.
+func TestSignedDemoPage(t *testing.T) {
+	for _, scheme := range []string{"hmac", "imgix", "imagekit"} {
+		t.Run(scheme, func(t *testing.T) {
+			base := startServer(t, "-sign-key", "new-secret,old-secret", "-sign-scheme", scheme)
+			if resp, _ := fetch(t, base+"/sunset.jpg?w=100"); resp.StatusCode != http.StatusForbidden || resp.Header.Get("X-Rendition-Error") != "ESIGNATURE" {
+				t.Errorf("unsigned: %d %q", resp.StatusCode, resp.Header.Get("X-Rendition-Error"))
+			}
+			if scheme == "hmac" {
+				checkDemoPage(t, base)
+			}
+		})
+	}
+}
+
+// TestPersistentCache runs two servers one after the other on the same
+// -cache folder: the second serves the first one's derivative as a hit.
+func TestPersistentCache(t *testing.T) {
+	dir := t.TempDir()
+	for i, want := range []string{"MISS", "HIT"} {
+		func() {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			base, done := startServerCtx(t, ctx, "-cache", "file://"+dir)
+			resp, _ := fetch(t, base+"/dice-alpha.png?w=64")
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Cache") != want {
+				t.Errorf("server %d: %d, X-Cache %q, want %s", i+1, resp.StatusCode, resp.Header.Get("X-Cache"), want)
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("server %d: %v", i+1, err)
+			}
+		}()
+	}
+}
+
+func checkDemoPage(t *testing.T, base string) {
+	t.Helper()
 	resp, page := fetch(t, base+"/")
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("demo page: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
@@ -159,6 +207,8 @@ func TestFlagErrors(t *testing.T) {
 		{"-origin", "nosuchscheme://x"},
 		{"-origin", "http://user:pw@example.com/"},
 		{"-cache", "gs://bucket"},
+		{"-sign-key", "k", "-sign-scheme", "rsa"},
+		{"-sign-key", ","},
 		{"stray"},
 		{"-addr", "256.0.0.1:1"},
 	} {
