@@ -94,5 +94,5 @@ func (e *Entry) Size() int64 {
 // Expired reports whether the entry has expired at time now: whether Expires
 // is set and not after now.
 func (e *Entry) Expired(now time.Time) bool {
-	return !e.Expires.IsZero() && !now.Before(e.Expires)
+	return e != nil && !e.Expires.IsZero() && !now.Before(e.Expires)
 }
