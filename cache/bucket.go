@@ -126,7 +126,10 @@ type Bucket struct {
 	now     func() time.Time
 }
 
-var _ Cache = (*Bucket)(nil)
+var (
+	_ Cache  = (*Bucket)(nil)
+	_ Purger = (*Bucket)(nil)
+)
 
 // OpenBucket opens the bucket at urlstr with [blob.OpenBucket], for example
 // "file:///var/cache/rendition", "s3://my-bucket?region=us-east-1" or
@@ -491,6 +494,44 @@ func escapeSegment(sb *strings.Builder, seg string) {
 			sb.WriteByte('!')
 			sb.WriteByte(hexDigits[c>>4])
 			sb.WriteByte(hexDigits[c&0xf])
+		}
+	}
+}
+
+// DeletePrefix deletes every entry whose key starts with prefix, a whole
+// folder of keys ending with "/". It lists only the objects under that
+// folder, never the whole bucket, and each list page and delete is bounded
+// by the Bucket's Timeout. Keys so long that their object names are hashed
+// (see [Bucket]) cannot be found by prefix.
+func (c *Bucket) DeletePrefix(ctx context.Context, prefix string) error {
+	if !strings.HasSuffix(prefix, "/") {
+		return fmt.Errorf("%w: %q", ErrPrefix, prefix)
+	}
+	if err := c.check(ctx, "delete prefix", prefix); err != nil {
+		return err
+	}
+	var folder strings.Builder
+	folder.WriteString(c.prefix)
+	for seg := range strings.SplitSeq(strings.TrimSuffix(prefix, "/"), "/") {
+		escapeSegment(&folder, seg)
+		folder.WriteByte('/')
+	}
+	it := c.b.List(&blob.ListOptions{Prefix: folder.String()})
+	for {
+		tctx, cancel := c.withTimeout(ctx)
+		obj, err := it.Next(tctx)
+		cancel()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return c.opError(ctx, "delete prefix", prefix, err)
+		}
+		tctx, cancel = c.withTimeout(ctx)
+		err = c.b.Delete(tctx, obj.Key)
+		cancel()
+		if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+			return c.opError(ctx, "delete prefix", prefix, err)
 		}
 	}
 }

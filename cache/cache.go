@@ -40,6 +40,21 @@ type Cache interface {
 // entry or its entry has expired.
 var ErrMiss = errors.New("cache: miss")
 
+// Purger is implemented by caches that can delete every key under a prefix
+// as one operation, without scanning the whole cache. The handler stores
+// an original and all its derivatives under one prefix, so purging an image
+// is one DeletePrefix per cache.
+//
+// The prefix ends with "/": it names a whole folder of keys such as
+// "v1/3fa2c1/". Deleting a prefix that holds nothing is not an error.
+type Purger interface {
+	DeletePrefix(ctx context.Context, prefix string) error
+}
+
+// ErrPrefix is returned by DeletePrefix for a prefix that does not end
+// with "/".
+var ErrPrefix = errors.New("cache: a purge prefix must end with /")
+
 // Entry is a cached answer: the bytes of an image and the headers to serve
 // them with, or a cached error answer.
 //

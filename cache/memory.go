@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,7 +59,10 @@ type Memory struct {
 	now      func() time.Time               // nil in the zero value: time.Now
 }
 
-var _ Cache = (*Memory)(nil)
+var (
+	_ Cache  = (*Memory)(nil)
+	_ Purger = (*Memory)(nil)
+)
 
 // NewMemory returns an empty Memory cache configured by opts; nil opts means
 // the defaults.
@@ -174,4 +178,23 @@ func (m *Memory) Bytes() int64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.bytes
+}
+
+// DeletePrefix deletes every entry whose key starts with prefix. It looks
+// only at the keys held in memory.
+func (m *Memory) DeletePrefix(ctx context.Context, prefix string) error {
+	if !strings.HasSuffix(prefix, "/") {
+		return fmt.Errorf("%w: %q", ErrPrefix, prefix)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.lru == nil {
+		return nil
+	}
+	for _, key := range m.lru.Keys() {
+		if strings.HasPrefix(key, prefix) {
+			m.lru.Remove(key)
+		}
+	}
+	return nil
 }

@@ -31,7 +31,10 @@ type TieredCache struct {
 	tiers []Cache
 }
 
-var _ Cache = (*TieredCache)(nil)
+var (
+	_ Cache  = (*TieredCache)(nil)
+	_ Purger = (*TieredCache)(nil)
+)
 
 // Tiered returns a TieredCache over tiers, tried in the order given. Nil
 // tiers are left out; with no tiers, every Get is a miss.
@@ -99,6 +102,24 @@ func (t *TieredCache) Delete(ctx context.Context, key string) error {
 	var errs []error
 	for i, c := range t.tiers {
 		if err := c.Delete(ctx, key); err != nil {
+			errs = append(errs, fmt.Errorf("cache: tier %d: %w", i, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// DeletePrefix deletes the keys under prefix from every tier. Every tier
+// must implement [Purger]; a tier that does not is reported in the joined
+// error, after the others have been purged.
+func (t *TieredCache) DeletePrefix(ctx context.Context, prefix string) error {
+	var errs []error
+	for i, c := range t.tiers {
+		p, ok := c.(Purger)
+		if !ok {
+			errs = append(errs, fmt.Errorf("cache: tier %d (%T) cannot delete by prefix", i, c))
+			continue
+		}
+		if err := p.DeletePrefix(ctx, prefix); err != nil {
 			errs = append(errs, fmt.Errorf("cache: tier %d: %w", i, err))
 		}
 	}

@@ -79,6 +79,7 @@ func Run(t *testing.T, newCache func(t *testing.T) cache.Cache) {
 		{"Large", testLarge},
 		{"Concurrent", testConcurrent},
 		{"CancelledContext", testCancelledContext},
+		{"DeletePrefix", testDeletePrefix},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -288,6 +289,38 @@ func testDelete(t *testing.T, c cache.Cache) {
 	// A deleted key can be set again.
 	set(t, c, "a", clone(b))
 	wantHit(t, c, "a", b)
+}
+
+// testDeletePrefix checks caches that implement [cache.Purger]: a prefix
+// deletes exactly the keys in its folder. Other caches skip it.
+func testDeletePrefix(t *testing.T, c cache.Cache) {
+	p, ok := c.(cache.Purger)
+	if !ok {
+		t.Skipf("%T does not implement cache.Purger", c)
+	}
+	ctx := context.Background()
+	e := &cache.Entry{Data: payload(50, 9), ContentType: "image/webp"}
+	gone := []string{"v1/abc/original", "v1/abc/1f2e", "v1/abc/deeper/3d4c"}
+	kept := []string{"v1/abcd/1f2e", "v1/ab/1f2e", "v1/other/abc/x", "v1/abc"}
+	for _, k := range append(append([]string{}, gone...), kept...) {
+		set(t, c, k, clone(e))
+	}
+	if err := p.DeletePrefix(ctx, "v1/abc/"); err != nil {
+		t.Fatalf("DeletePrefix: %v", err)
+	}
+	for _, k := range gone {
+		wantMiss(t, c, k)
+	}
+	for _, k := range kept {
+		wantHit(t, c, k, e)
+	}
+	if err := p.DeletePrefix(ctx, "v1/nothing-here/"); err != nil {
+		t.Errorf("DeletePrefix of an empty folder = %v, want nil", err)
+	}
+	if err := p.DeletePrefix(ctx, "v1/ab"); !errors.Is(err, cache.ErrPrefix) {
+		t.Errorf("DeletePrefix without a trailing slash = %v, want ErrPrefix", err)
+	}
+	wantHit(t, c, "v1/abcd/1f2e", e)
 }
 
 func testDeleteAbsent(t *testing.T, c cache.Cache) {
