@@ -2,6 +2,7 @@ package rendition
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -36,9 +37,22 @@ type Options struct {
 	// Kernel resamples images; the zero value means [transform.Lanczos3].
 	Kernel transform.Kernel
 
-	// TTL is the max-age sent with, and the cache lifetime of, rendered
-	// images: 90 days by default.
+	// Originals caches originals apart from derivatives, so that a new size
+	// of a known image does not go back to the origin. The default is a
+	// [cache.Memory] of OriginalBytes; give it a bucket tier
+	// (cache.Tiered(memory, bucket)) to share originals between instances.
+	Originals cache.Cache
+	// OriginalBytes is the byte budget of the default origin cache:
+	// 128 MiB.
+	OriginalBytes int64
+
+	// TTL is the lifetime of originals and of what is rendered from them:
+	// how long the caches keep them and the max-age sent to clients. With
+	// the default TTLMode it is a minimum. The default is 90 days.
 	TTL time.Duration
+	// TTLMode says how TTL and the origin's Cache-Control combine; the
+	// default enforces TTL as a minimum.
+	TTLMode TTLMode
 	// ErrorTTL is the max-age and cache lifetime of error answers that are
 	// not transient (not found, not an image, over a limit): 5 minutes.
 	ErrorTTL time.Duration
@@ -64,6 +78,11 @@ type Options struct {
 	// unchanged, and cached like images.
 	NoPassthrough bool
 
+	// OnPurge, when set, is called by [Handler.Purge] after the caches were
+	// purged, to purge a CDN in front (Varnish, nginx, a commercial CDN) of
+	// the URLs of key.
+	OnPurge func(ctx context.Context, key string) error
+
 	// Logger receives one line per failed request with the full cause
 	// (which is never sent to the client). The default discards them.
 	Logger *slog.Logger
@@ -71,10 +90,11 @@ type Options struct {
 
 // The defaults of [Options].
 const (
-	DefaultMemoryBytes  = 256 << 20
-	DefaultTTL          = 90 * 24 * time.Hour
-	DefaultErrorTTL     = 5 * time.Minute
-	DefaultFetchTimeout = 10 * time.Second
+	DefaultMemoryBytes   = 256 << 20
+	DefaultOriginalBytes = 128 << 20
+	DefaultTTL           = 90 * 24 * time.Hour
+	DefaultErrorTTL      = 5 * time.Minute
+	DefaultFetchTimeout  = 10 * time.Second
 	// MaxQueryBytes is the longest query string accepted; a longer one is a
 	// 400 EINVAL naming the query.
 	MaxQueryBytes = 8 << 10
@@ -85,12 +105,16 @@ const (
 // [Handler.Process]. A Handler is safe for concurrent use; it starts no
 // goroutines of its own beyond the work of the requests it serves.
 type Handler struct {
-	src     source.Source
-	opts    Options
-	cache   cache.Cache
-	flights flight.Group[*Result]
-	renders *limiter
-	stats   counters
+	src           source.Source
+	opts          Options
+	cache         cache.Cache // derivatives and cached errors
+	originals     cache.Cache // originals
+	flights       flight.Group[*Result]
+	originFlights flight.Group[*original]
+	renders       *limiter
+	purges        purgeLog
+	stats         counters
+	now           func() time.Time // time.Now; tests replace it
 }
 
 // New returns a Handler that reads originals from src. It copies opts and
@@ -103,10 +127,11 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	if opts != nil {
 		o = *opts
 	}
-	if o.MemoryBytes < 0 || o.TTL < 0 || o.ErrorTTL < 0 || o.FetchTimeout < 0 || o.MaxRenders < 0 || o.MaxQueue < 0 {
+	if o.MemoryBytes < 0 || o.OriginalBytes < 0 || o.TTL < 0 || o.ErrorTTL < 0 || o.FetchTimeout < 0 || o.MaxRenders < 0 || o.MaxQueue < 0 {
 		return nil, errors.New("rendition: Options values must not be negative")
 	}
 	o.MemoryBytes = orDefault(o.MemoryBytes, DefaultMemoryBytes)
+	o.OriginalBytes = orDefault(o.OriginalBytes, DefaultOriginalBytes)
 	o.TTL = orDefault(o.TTL, DefaultTTL)
 	o.ErrorTTL = orDefault(o.ErrorTTL, DefaultErrorTTL)
 	o.FetchTimeout = orDefault(o.FetchTimeout, DefaultFetchTimeout)
@@ -119,11 +144,18 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	c := o.Cache
-	if c == nil {
-		c = cache.NewMemory(&cache.MemoryOptions{MaxBytes: o.MemoryBytes})
+	if o.TTLMode < TTLEnforceMinimum || o.TTLMode > TTLOverride {
+		return nil, fmt.Errorf("rendition: unknown TTLMode %d", o.TTLMode)
 	}
-	return &Handler{src: src, opts: o, cache: c, renders: newLimiter(o.MaxRenders, o.MaxQueue)}, nil
+	h := &Handler{src: src, opts: o, cache: o.Cache, originals: o.Originals,
+		renders: newLimiter(o.MaxRenders, o.MaxQueue), now: time.Now}
+	if h.cache == nil {
+		h.cache = cache.NewMemory(&cache.MemoryOptions{MaxBytes: o.MemoryBytes})
+	}
+	if h.originals == nil {
+		h.originals = cache.NewMemory(&cache.MemoryOptions{MaxBytes: o.OriginalBytes})
+	}
+	return h, nil
 }
 
 func orDefault[T comparable](v, def T) T {
@@ -202,7 +234,7 @@ func (h *Handler) respond(w http.ResponseWriter, r *http.Request, req Request, r
 	}
 	hdr.Set("Content-Type", res.ContentType)
 	hdr.Set("ETag", res.ETag)
-	hdr.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(h.opts.TTL.Seconds())))
+	hdr.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", h.maxAge(res.Expires)))
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("X-Cache", res.Cache)
 	hdr.Set("Server-Timing", serverTiming(res))

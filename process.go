@@ -40,6 +40,7 @@ type Result struct {
 	ContentType   string
 	ETag          string    // strong, quoted; differs per output format
 	ModTime       time.Time // the original's modification time, when known
+	Expires       time.Time // when caches must stop using it (the TTL policy)
 	Width, Height int       // 0 for a file passed through
 	// Cache is CacheHit when the result came from the cache.
 	Cache string
@@ -49,26 +50,26 @@ type Result struct {
 }
 
 // Process serves one request without HTTP: it looks the derivative up in the
-// cache, and on a miss fetches the original, renders and stores it, with
-// identical concurrent requests sharing one fetch and one render. Every error
-// is an [*Error].
+// cache, and on a miss reads the original (from the origin cache or the
+// source), renders and stores it, with identical concurrent requests sharing
+// one fetch and one render. Every error is an [*Error].
 func (h *Handler) Process(ctx context.Context, req Request) (*Result, error) {
 	if err := source.ValidKey(req.Key); err != nil {
 		return nil, classify(err, req.Key)
 	}
-	key := h.derivativeKey(req) // 4 key
-	if res, err := h.lookup(ctx, key); res != nil || err != nil {
+	k := h.keys(req) // 3 key
+	if res, err := h.lookup(ctx, k.derivative); res != nil || err != nil {
 		h.stats.cacheHits.Add(1)
-		return res, err // 5 cache hit (or a cached error)
+		return res, err // 4 cache hit (or a cached error)
 	}
 	h.stats.cacheMisses.Add(1)
-	res, err, _ := h.flights.Do(ctx, key, func(ctx context.Context) (*Result, error) { // 6 coalesce
+	res, err, _ := h.flights.Do(ctx, k.derivative, func(ctx context.Context) (*Result, error) { // 5 coalesce
 		// A flight that ended between our lookup and Do has stored its
 		// result: look again so that it is not fetched twice.
-		if res, err := h.lookup(ctx, key); res != nil || err != nil {
+		if res, err := h.lookup(ctx, k.derivative); res != nil || err != nil {
 			return res, err
 		}
-		return h.produce(ctx, key, req)
+		return h.produce(ctx, k, req)
 	})
 	if err != nil {
 		return nil, classify(err, req.Key)
@@ -76,16 +77,28 @@ func (h *Handler) Process(ctx context.Context, req Request) (*Result, error) {
 	return res, nil
 }
 
-// keyVersion changes when the meaning of stored derivatives changes, so that
-// old entries in a shared tier are never served by a newer version.
+// keyVersion changes when the meaning of stored entries changes, so that old
+// entries in a shared tier are never served by a newer version.
 const keyVersion = "v1"
 
-// derivativeKey names a derivative: "v1/<original>/<transformation>", each
-// part a hash, so that every derivative of one original shares a prefix.
-func (h *Handler) derivativeKey(req Request) string {
-	orig := sha256.Sum256([]byte(req.Key))
+// keys name what is cached for one request. Every entry of one original
+// shares a prefix, "v1/<hash of the source key>/", so that purging the
+// original and all its derivatives is one prefix deletion per cache.
+type keys struct {
+	prefix     string // v1/<original>/
+	original   string // v1/<original>/o
+	derivative string // v1/<original>/d<transformation>
+}
+
+func (h *Handler) keys(req Request) keys {
+	prefix := h.prefix(req.Key)
 	deriv := sha256.Sum256([]byte(req.Params.Encode() + "\x00kernel=" + h.opts.Kernel.Name))
-	return keyVersion + "/" + hex.EncodeToString(orig[:16]) + "/" + hex.EncodeToString(deriv[:16])
+	return keys{prefix: prefix, original: prefix + "o", derivative: prefix + "d" + hex.EncodeToString(deriv[:16])}
+}
+
+func (h *Handler) prefix(key string) string {
+	orig := sha256.Sum256([]byte(key))
+	return keyVersion + "/" + hex.EncodeToString(orig[:16]) + "/"
 }
 
 // lookup returns the cached result for key, the cached error answer, or
@@ -102,30 +115,72 @@ func (h *Handler) lookup(ctx context.Context, key string) (*Result, error) {
 	if e.Status >= 400 {
 		return nil, &Error{Status: e.Status, Code: e.ErrorCode, Message: string(e.Data)}
 	}
-	return &Result{Data: e.Data, ContentType: e.ContentType, ETag: e.ETag, ModTime: e.ModTime, Cache: CacheHit}, nil
+	return &Result{Data: e.Data, ContentType: e.ContentType, ETag: e.ETag, ModTime: e.ModTime,
+		Expires: e.Expires, Cache: CacheHit}, nil
 }
 
-// produce fetches, renders and stores one derivative; it runs once per key
-// however many requests wait for it.
-func (h *Handler) produce(ctx context.Context, key string, req Request) (*Result, error) {
-	start := time.Now()
-	obj, data, err := h.fetch(ctx, req.Key) // 7 fetch
-	fetchTime := time.Since(start)
+// produce reads the original, renders and stores one derivative; it runs
+// once per derivative key however many requests wait for it.
+func (h *Handler) produce(ctx context.Context, k keys, req Request) (*Result, error) {
+	started := h.now()
+	orig, err := h.original(ctx, k, req.Key) // 6 fetch (origin cache, then the source)
 	if err != nil {
-		h.storeError(ctx, key, err, req.Key)
+		h.storeError(ctx, k, started, err, req.Key)
 		return nil, err
 	}
-	res, err := h.render(ctx, req, obj, data) // 8 render
+	res, err := h.render(ctx, req, orig) // 7 render
 	if err != nil {
-		h.storeError(ctx, key, err, req.Key)
+		h.storeError(ctx, k, started, err, req.Key)
 		return nil, err
 	}
-	res.FetchTime = fetchTime
-	h.store(ctx, key, res) // 9 store
+	res.FetchTime = orig.fetchTime
+	h.store(ctx, k, started, res) // 8 store
 	return res, nil
 }
 
-// fetch reads the original, bounded in time and in bytes.
+// original is a source object read into memory, with its cache lifetime.
+type original struct {
+	data        []byte
+	contentType string
+	etag        string
+	modTime     time.Time
+	expires     time.Time
+	fetchTime   time.Duration
+}
+
+// original returns the original from the origin cache, or reads it from
+// the source (once for concurrent requests of any derivative of it) and
+// caches it for the TTL policy's lifetime.
+func (h *Handler) original(ctx context.Context, k keys, key string) (*original, error) {
+	if e, err := h.originals.Get(ctx, k.original); err == nil && e.Status < 400 {
+		return &original{data: e.Data, contentType: e.ContentType, etag: e.ETag, modTime: e.ModTime, expires: e.Expires}, nil
+	} else if err != nil && !errors.Is(err, cache.ErrMiss) {
+		h.opts.Logger.Warn("origin cache get failed", "key", k.original, "err", err)
+	}
+	o, err, _ := h.originFlights.Do(ctx, k.original, func(ctx context.Context) (*original, error) {
+		start := h.now()
+		obj, data, err := h.fetch(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		o := &original{data: data, contentType: obj.ContentType, etag: obj.ETag, modTime: obj.ModTime,
+			expires: start.Add(h.ttl(obj.CacheControl)), fetchTime: time.Since(start)}
+		if o.modTime.IsZero() {
+			o.modTime = start
+		}
+		if o.expires.After(start) && !h.purgedSince(k.prefix, start) {
+			err := h.originals.Set(ctx, k.original, &cache.Entry{Data: data, ContentType: o.contentType,
+				ETag: o.etag, ModTime: o.modTime, Expires: o.expires})
+			if err != nil {
+				h.opts.Logger.Warn("origin cache set failed", "key", k.original, "err", err)
+			}
+		}
+		return o, nil
+	})
+	return o, err
+}
+
+// fetch reads the original from the source, bounded in time and in bytes.
 func (h *Handler) fetch(ctx context.Context, key string) (*source.Object, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.opts.FetchTimeout)
 	defer cancel()
@@ -166,18 +221,15 @@ func readAll(r io.Reader, size, limit int64) ([]byte, error) {
 // render turns the original into the derivative within the render limit. A
 // file that is not an image is passed through when no transformation is
 // asked for.
-func (h *Handler) render(ctx context.Context, req Request, obj *source.Object, data []byte) (*Result, error) {
-	modTime := obj.ModTime
-	if modTime.IsZero() {
-		modTime = time.Now()
-	}
-	if transform.Sniff(data) == "" && req.Params == (transform.Params{}) && !h.opts.NoPassthrough {
+func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Result, error) {
+	if transform.Sniff(orig.data) == "" && req.Params == (transform.Params{}) && !h.opts.NoPassthrough {
 		h.stats.passthroughs.Add(1)
-		ct := obj.ContentType
+		ct := orig.contentType
 		if ct == "" || ct == "application/octet-stream" {
-			ct = http.DetectContentType(data)
+			ct = http.DetectContentType(orig.data)
 		}
-		return &Result{Data: data, ContentType: ct, ETag: etag(data), ModTime: modTime, Cache: CacheMiss}, nil
+		return &Result{Data: orig.data, ContentType: ct, ETag: etag(orig.data), ModTime: orig.modTime,
+			Expires: orig.expires, Cache: CacheMiss}, nil
 	}
 
 	if err := h.renders.acquire(ctx); err != nil {
@@ -186,14 +238,15 @@ func (h *Handler) render(ctx context.Context, req Request, obj *source.Object, d
 	defer h.renders.release()
 	start := time.Now()
 	var buf bytes.Buffer
-	info, err := transform.Render(ctx, &buf, data, req.Params, &transform.Options{Limits: h.opts.Limits, Kernel: h.opts.Kernel})
+	info, err := transform.Render(ctx, &buf, orig.data, req.Params, &transform.Options{Limits: h.opts.Limits, Kernel: h.opts.Kernel})
 	h.stats.renders.Add(1)
 	if err != nil {
 		return nil, err
 	}
 	out := buf.Bytes()
-	return &Result{Data: out, ContentType: info.ContentType(), ETag: etag(out), ModTime: modTime,
-		Width: info.Width, Height: info.Height, Cache: CacheMiss, RenderTime: time.Since(start)}, nil
+	return &Result{Data: out, ContentType: info.ContentType(), ETag: etag(out), ModTime: orig.modTime,
+		Expires: orig.expires, Width: info.Width, Height: info.Height, Cache: CacheMiss,
+		RenderTime: time.Since(start)}, nil
 }
 
 // etag is a strong validator: a hash of the bytes sent.
@@ -202,31 +255,34 @@ func etag(data []byte) string {
 	return `"` + hex.EncodeToString(sum[:16]) + `"`
 }
 
-// store writes a derivative to the cache for the TTL. A failing cache is
+// store writes a derivative to the cache until it expires, unless the
+// original was purged while it was being rendered. A failing cache is
 // logged, never a client error.
-func (h *Handler) store(ctx context.Context, key string, res *Result) {
-	err := h.cache.Set(ctx, key, &cache.Entry{
-		Data: res.Data, ContentType: res.ContentType, ETag: res.ETag, ModTime: res.ModTime,
-		Expires: time.Now().Add(h.opts.TTL),
+func (h *Handler) store(ctx context.Context, k keys, started time.Time, res *Result) {
+	if !res.Expires.After(h.now()) || h.purgedSince(k.prefix, started) {
+		return
+	}
+	err := h.cache.Set(ctx, k.derivative, &cache.Entry{
+		Data: res.Data, ContentType: res.ContentType, ETag: res.ETag, ModTime: res.ModTime, Expires: res.Expires,
 	})
 	if err != nil {
-		h.opts.Logger.Warn("cache set failed", "key", key, "err", err)
+		h.opts.Logger.Warn("cache set failed", "key", k.derivative, "err", err)
 	}
 }
 
 // storeError caches an error answer for the error TTL, unless it is
 // transient (a timeout, a full queue, a cancelled request).
-func (h *Handler) storeError(ctx context.Context, key string, err error, srcKey string) {
+func (h *Handler) storeError(ctx context.Context, k keys, started time.Time, err error, srcKey string) {
 	e := classify(err, srcKey)
-	if e.Transient || ctx.Err() != nil {
+	if e.Transient || ctx.Err() != nil || h.purgedSince(k.prefix, started) {
 		return
 	}
-	err = h.cache.Set(ctx, key, &cache.Entry{
+	err = h.cache.Set(ctx, k.derivative, &cache.Entry{
 		Data: []byte(e.Message), ContentType: "text/plain; charset=utf-8",
-		Status: e.Status, ErrorCode: e.Code, Expires: time.Now().Add(h.opts.ErrorTTL),
+		Status: e.Status, ErrorCode: e.Code, Expires: h.now().Add(h.opts.ErrorTTL),
 	})
 	if err != nil {
-		h.opts.Logger.Warn("cache set failed", "key", key, "err", err)
+		h.opts.Logger.Warn("cache set failed", "key", k.derivative, "err", err)
 	}
 }
 

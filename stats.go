@@ -12,6 +12,7 @@ type Stats struct {
 	OriginFetches int64            // originals opened at the source
 	Renders       int64            // images decoded and encoded (successful or not)
 	Passthroughs  int64            // non-image files served unchanged
+	Purges        int64            // calls of Purge
 	Errors        map[string]int64 // failed requests by X-Rendition-Error code
 }
 
@@ -38,13 +39,14 @@ func (h *Handler) Stats() Stats {
 		OriginFetches: h.stats.originFetches.Load(),
 		Renders:       h.stats.renders.Load(),
 		Passthroughs:  h.stats.passthroughs.Load(),
+		Purges:        h.stats.purges.Load(),
 		Errors:        errs,
 	}
 }
 
 // counters are the live values behind Stats.
 type counters struct {
-	cacheHits, cacheMisses, originFetches, renders, passthroughs atomic.Int64
+	cacheHits, cacheMisses, originFetches, renders, passthroughs, purges atomic.Int64
 
 	mu   sync.Mutex
 	errs map[string]int64

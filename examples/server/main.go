@@ -18,6 +18,8 @@
 //	-sign-key     secret(s), comma-separated: when set, every request must be
 //	              signed; the first key signs, all of them verify (rotation)
 //	-sign-scheme  imgix, imagekit or hmac (default hmac); see package signing
+//	-purge-token  mounts imgix's purge API at POST /purge, for requests
+//	              with "Authorization: Bearer <token>"
 //
 // It prints "listening on http://ADDR" when it is ready and shuts down
 // cleanly on SIGINT or SIGTERM, letting requests in flight finish.
@@ -25,6 +27,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"embed"
 	"flag"
 	"fmt"
@@ -39,8 +42,11 @@ import (
 	"syscall"
 	"time"
 
+	_ "gocloud.dev/blob/azureblob"
 	_ "gocloud.dev/blob/fileblob"
+	_ "gocloud.dev/blob/gcsblob"
 	_ "gocloud.dev/blob/memblob"
+	_ "gocloud.dev/blob/s3blob"
 
 	"github.com/rendition-go/rendition"
 	"github.com/rendition-go/rendition/cache"
@@ -66,6 +72,7 @@ type config struct {
 	memory              int64
 	signKeys            []string
 	signScheme          string
+	purgeToken          string
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -78,6 +85,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Int64Var(&c.memory, "memory", rendition.DefaultMemoryBytes, "memory cache budget in bytes")
 	signKey := fs.String("sign-key", "", "secret(s), comma-separated; when set, every request must be signed (the first key signs)")
 	fs.StringVar(&c.signScheme, "sign-scheme", "hmac", "signature scheme: imgix, imagekit or hmac")
+	fs.StringVar(&c.purgeToken, "purge-token", "", "mount the purge API at POST /purge behind this bearer token")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -126,6 +134,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", demoPage(cfg.origin == "", signer))
+	if cfg.purgeToken != "" {
+		mux.Handle("/purge", bearer(cfg.purgeToken, images.PurgeHandler("")))
+	}
 	mux.Handle("/", images)
 
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -231,4 +242,18 @@ func newSigner(scheme string, keys []string) (urlSigner, error) {
 		return nil, fmt.Errorf("-sign-key: %w", err)
 	}
 	return s, nil
+}
+
+// bearer lets through only requests that carry "Authorization: Bearer
+// token", compared in constant time.
+func bearer(token string, next http.Handler) http.Handler {
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="purge"`)
+			http.Error(w, "Unauthorized: a valid bearer token is required", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -201,6 +201,34 @@ func TestWebFolderOrigin(t *testing.T) {
 	}
 }
 
+func TestPurgeEndpoint(t *testing.T) {
+	base := startServer(t, "-purge-token", "s3cret")
+	fetch(t, base+"/dice-alpha.png?w=50")
+	if resp, _ := fetch(t, base+"/dice-alpha.png?w=50"); resp.Header.Get("X-Cache") != "HIT" {
+		t.Fatal("not cached")
+	}
+	purge := func(token string) int {
+		body := `{"data": {"type": "purges", "attributes": {"url": "` + base + `/dice-alpha.png"}}}`
+		req, _ := http.NewRequest(http.MethodPost, base+"/purge", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := purge("wrong"); code != http.StatusUnauthorized {
+		t.Errorf("a wrong token: %d", code)
+	}
+	if code := purge("s3cret"); code != http.StatusOK {
+		t.Errorf("purge: %d", code)
+	}
+	if resp, _ := fetch(t, base+"/dice-alpha.png?w=50"); resp.Header.Get("X-Cache") != "MISS" {
+		t.Error("still cached after the purge")
+	}
+}
+
 func TestFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"-memory", "0"},

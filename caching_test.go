@@ -1,0 +1,308 @@
+package rendition
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gocloud.dev/blob/memblob"
+
+	"github.com/rendition-go/rendition/cache"
+	"github.com/rendition-go/rendition/source"
+)
+
+// fakeClock is a settable clock shared by a handler and its caches.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// origin serves one JPEG under every key, with a Cache-Control, counting
+// opens; keys starting with "missing" are not found.
+type origin struct {
+	photo        []byte
+	cacheControl string
+	opens        atomic.Int32
+}
+
+func (o *origin) Open(ctx context.Context, key string) (*source.Object, error) {
+	o.opens.Add(1)
+	if strings.HasPrefix(key, "missing") {
+		return nil, source.ErrNotFound
+	}
+	return &source.Object{Body: io.NopCloser(bytes.NewReader(o.photo)), Size: int64(len(o.photo)),
+		CacheControl: o.cacheControl, ModTime: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}, nil
+}
+
+// clocked returns a handler whose clock, and whose memory caches' clocks,
+// are clock.
+func clocked(t *testing.T, src source.Source, clock *fakeClock, opts Options) *Handler {
+	t.Helper()
+	if opts.Cache == nil {
+		opts.Cache = cache.NewMemory(&cache.MemoryOptions{Now: clock.Now})
+	}
+	if opts.Originals == nil {
+		opts.Originals = cache.NewMemory(&cache.MemoryOptions{Now: clock.Now})
+	}
+	h := newHandler(t, src, &opts)
+	h.now = clock.Now
+	return h
+}
+
+func maxAgeOf(r response) string {
+	return strings.TrimPrefix(r.Header().Get("Cache-Control"), "public, max-age=")
+}
+
+func TestOriginMaxAge(t *testing.T) {
+	tests := []struct {
+		cc   string
+		want time.Duration
+		ok   bool
+	}{
+		{"", 0, false},
+		{"public", 0, false},
+		{"max-age=60", time.Minute, true},
+		{"public, max-age=60, s-maxage=120", 2 * time.Minute, true},
+		{"Max-Age=30", 30 * time.Second, true},
+		{`max-age="45"`, 45 * time.Second, true},
+		{"max-age=abc", 0, false},
+		{"max-age=-1", 0, false},
+		{"max-age=99999999999999", (1<<31 - 1) * time.Second, true},
+		{"no-store", 0, true},
+		{"max-age=600, private", 0, true},
+		{"no-cache", 0, true},
+	}
+	for _, tt := range tests {
+		got, ok := originMaxAge(tt.cc)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("originMaxAge(%q) = %v, %v; want %v, %v", tt.cc, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestTTLPolicy(t *testing.T) {
+	photo := encodeJPEG(t, quadrants(64, 48))
+	tests := []struct {
+		name   string
+		mode   TTLMode
+		origin string
+		want   string // max-age sent
+	}{
+		{"enforce minimum: short origin", TTLEnforceMinimum, "max-age=60", "3600"},
+		{"enforce minimum: long origin", TTLEnforceMinimum, "max-age=7200", "7200"},
+		{"enforce minimum: no-store", TTLEnforceMinimum, "no-store", "3600"},
+		{"enforce minimum: silent origin", TTLEnforceMinimum, "", "3600"},
+		{"respect origin", TTLRespectOrigin, "max-age=60", "60"},
+		{"respect origin: s-maxage", TTLRespectOrigin, "max-age=60, s-maxage=90", "90"},
+		{"respect origin: silent origin", TTLRespectOrigin, "", "3600"},
+		{"respect origin: no-store", TTLRespectOrigin, "no-store", "0"},
+		{"override", TTLOverride, "max-age=7200", "3600"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+			src := &origin{photo: photo, cacheControl: tt.origin}
+			h := clocked(t, src, clock, Options{TTL: time.Hour, TTLMode: tt.mode})
+			r := get(t, h, "/a.jpg?w=32")
+			if r.Code != http.StatusOK || maxAgeOf(r) != tt.want {
+				t.Fatalf("status %d, Cache-Control %q; want max-age=%s", r.Code, r.Header().Get("Cache-Control"), tt.want)
+			}
+			again := get(t, h, "/a.jpg?w=32")
+			if wantHit := tt.want != "0"; (again.Header().Get("X-Cache") == "HIT") != wantHit {
+				t.Errorf("second request X-Cache %q; cached: %v", again.Header().Get("X-Cache"), wantHit)
+			}
+		})
+	}
+}
+
+func TestExpiry(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	src := &origin{photo: encodeJPEG(t, quadrants(64, 48))}
+	h := clocked(t, src, clock, Options{TTL: time.Hour, ErrorTTL: time.Minute})
+
+	if r := get(t, h, "/a.jpg?w=32"); r.Header().Get("X-Cache") != "MISS" || maxAgeOf(r) != "3600" {
+		t.Fatalf("first: %q %q", r.Header().Get("X-Cache"), r.Header().Get("Cache-Control"))
+	}
+	clock.Advance(time.Hour - 10*time.Second)
+	if r := get(t, h, "/a.jpg?w=32"); r.Header().Get("X-Cache") != "HIT" || maxAgeOf(r) != "10" {
+		t.Errorf("near expiry: %q %q; want a HIT with max-age=10", r.Header().Get("X-Cache"), r.Header().Get("Cache-Control"))
+	}
+	// A new size within the TTL comes from the origin cache.
+	if r := get(t, h, "/a.jpg?w=16"); r.Code != http.StatusOK || src.opens.Load() != 1 || maxAgeOf(r) != "10" {
+		t.Errorf("new size: %d, %d origin opens, %q; want 1 open and the original's expiry", r.Code, src.opens.Load(), r.Header().Get("Cache-Control"))
+	}
+	clock.Advance(20 * time.Second)
+	if r := get(t, h, "/a.jpg?w=32"); r.Header().Get("X-Cache") != "MISS" || maxAgeOf(r) != "3600" || src.opens.Load() != 2 {
+		t.Errorf("after expiry: %q %q, %d opens; want a MISS refetched from the origin", r.Header().Get("X-Cache"), r.Header().Get("Cache-Control"), src.opens.Load())
+	}
+
+	// Errors are cached for the error TTL only.
+	get(t, h, "/missing.jpg")
+	get(t, h, "/missing.jpg")
+	if n := src.opens.Load(); n != 3 {
+		t.Fatalf("%d opens: the 404 was not cached", n)
+	}
+	clock.Advance(time.Minute + time.Second)
+	if r := get(t, h, "/missing.jpg"); r.Code != http.StatusNotFound || src.opens.Load() != 4 {
+		t.Errorf("after the error TTL: %d, %d opens; want the origin asked again", r.Code, src.opens.Load())
+	}
+}
+
+func TestOriginCacheSharesOneFetch(t *testing.T) {
+	src := &gatedSource{src: source.NewFS(testFS(t)), gate: make(chan struct{})}
+	h := newHandler(t, src, nil)
+	var wg sync.WaitGroup
+	for _, w := range []string{"10", "20", "30", "40"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := get(t, h, "/photo.jpg?w="+w); r.Code != http.StatusOK {
+				t.Errorf("w=%s: %d", w, r.Code)
+			}
+		}()
+	}
+	for h.Stats().CacheMisses < 4 {
+		time.Sleep(time.Millisecond)
+	}
+	close(src.gate)
+	wg.Wait()
+	if n := src.opens.Load(); n != 1 {
+		t.Errorf("four sizes of one cold original made %d origin opens, want 1", n)
+	}
+	if st := h.Stats(); st.Renders != 4 {
+		t.Errorf("%d renders, want 4", st.Renders)
+	}
+}
+
+func TestPurge(t *testing.T) {
+	bucket := cache.NewBucket(memblob.OpenBucket(nil), nil)
+	var purged []string
+	src := &origin{photo: encodeJPEG(t, quadrants(64, 48))}
+	h := newHandler(t, src, &Options{
+		Cache:     cache.Tiered(cache.NewMemory(nil), bucket),
+		Originals: cache.Tiered(cache.NewMemory(nil), bucket),
+		OnPurge: func(ctx context.Context, key string) error {
+			purged = append(purged, key)
+			return nil
+		},
+	})
+	for _, u := range []string{"/a.jpg?w=10", "/a.jpg?w=20&fm=png", "/b.jpg?w=10"} {
+		get(t, h, u)
+	}
+	if err := h.Purge(context.Background(), "a.jpg"); err != nil {
+		t.Fatal(err)
+	}
+	if len(purged) != 1 || purged[0] != "a.jpg" {
+		t.Errorf("OnPurge saw %q", purged)
+	}
+	opens := src.opens.Load()
+	for _, u := range []string{"/a.jpg?w=10", "/a.jpg?w=20&fm=png"} {
+		if r := get(t, h, u); r.Header().Get("X-Cache") != "MISS" {
+			t.Errorf("%s after purge: %s", u, r.Header().Get("X-Cache"))
+		}
+	}
+	if n := src.opens.Load() - opens; n != 1 {
+		t.Errorf("after purge the original was fetched %d times, want once", n)
+	}
+	if r := get(t, h, "/b.jpg?w=10"); r.Header().Get("X-Cache") != "HIT" {
+		t.Error("purging a.jpg removed b.jpg")
+	}
+	// Nothing of a.jpg is left in the bucket tier either.
+	h2 := newHandler(t, src, &Options{Cache: bucket, Originals: bucket})
+	h.Purge(context.Background(), "a.jpg")
+	if r := get(t, h2, "/a.jpg?w=10"); r.Header().Get("X-Cache") != "MISS" {
+		t.Error("the bucket tier kept a purged derivative")
+	}
+	if st := h.Stats(); st.Purges != 2 {
+		t.Errorf("Stats.Purges = %d", st.Purges)
+	}
+}
+
+func TestPurgeDuringRender(t *testing.T) {
+	src := &gatedSource{src: source.NewFS(testFS(t)), gate: make(chan struct{})}
+	h := newHandler(t, src, nil)
+	done := make(chan response, 1)
+	go func() { done <- get(t, h, "/photo.jpg?w=10") }()
+	for src.opens.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := h.Purge(context.Background(), "photo.jpg"); err != nil {
+		t.Fatal(err)
+	}
+	close(src.gate)
+	if r := <-done; r.Code != http.StatusOK {
+		t.Fatalf("status %d", r.Code)
+	}
+	if r := get(t, h, "/photo.jpg?w=10"); r.Header().Get("X-Cache") != "MISS" {
+		t.Error("a render that started before the purge was stored")
+	}
+}
+
+// notPurger is a cache without DeletePrefix.
+type notPurger struct{ cache.Cache }
+
+func TestPurgeNeedsPurger(t *testing.T) {
+	h := newHandler(t, source.NewFS(testFS(t)), &Options{Cache: notPurger{cache.NewMemory(nil)}})
+	if err := h.Purge(context.Background(), "photo.jpg"); err == nil || !strings.Contains(err.Error(), "cache.Purger") {
+		t.Errorf("got %v", err)
+	}
+	var e *Error
+	if err := h.Purge(context.Background(), "../x"); !errors.As(err, &e) || e.Code != CodeInvalid {
+		t.Errorf("invalid key: %v", err)
+	}
+}
+
+func TestPurgeHandler(t *testing.T) {
+	src := &origin{photo: encodeJPEG(t, quadrants(64, 48))}
+	h := newHandler(t, src, nil)
+	ph := h.PurgeHandler("/img")
+	post := func(body string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		ph.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/purge", strings.NewReader(body)))
+		return rec
+	}
+	get(t, h, "/dir/a.jpg?w=10")
+	body := `{"data": {"type": "purges", "attributes": {"url": "https://images.example.com/img/dir/a.jpg"}}}`
+	if r := post(body); r.Code != http.StatusOK || r.Body.String() != body {
+		t.Fatalf("purge: %d %s", r.Code, r.Body)
+	}
+	if r := get(t, h, "/dir/a.jpg?w=10"); r.Header().Get("X-Cache") != "MISS" {
+		t.Error("not purged")
+	}
+	for _, bad := range []string{
+		`{`,
+		`{"data": {"type": "images", "attributes": {"url": "https://x/img/a.jpg"}}}`,
+		`{"data": {"type": "purges", "attributes": {"url": ""}}}`,
+		`{"data": {"type": "purges", "attributes": {"url": "https://x/other/a.jpg"}}}`,
+		`{"data": {"type": "purges", "attributes": {"url": "https://x/img/../a.jpg"}}}`,
+	} {
+		if r := post(bad); r.Code != http.StatusBadRequest || r.Header().Get("X-Rendition-Error") != CodeInvalid {
+			t.Errorf("%s: %d %q", bad, r.Code, r.Header().Get("X-Rendition-Error"))
+		}
+	}
+	rec := httptest.NewRecorder()
+	ph.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/purge", nil))
+	if rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("GET: %d", rec.Code)
+	}
+}

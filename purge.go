@@ -1,0 +1,175 @@
+package rendition
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rendition-go/rendition/cache"
+	"github.com/rendition-go/rendition/source"
+)
+
+// Purge removes the original stored under key and every derivative of it
+// from the derivative cache and the origin cache (every tier of each), then
+// calls [Options].OnPurge so that a CDN in front can be purged too.
+//
+// Each cache must implement [cache.Purger]: all the entries of one original
+// share a key prefix, so a purge is one prefix deletion per cache, never a
+// scan of the whole cache. A render that was under way when Purge was called
+// is not stored. Other instances' memory tiers are not reached: with several
+// instances, keep their memory TTL short or share only a bucket tier.
+func (h *Handler) Purge(ctx context.Context, key string) error {
+	if err := source.ValidKey(key); err != nil {
+		return classify(err, key)
+	}
+	prefix := h.prefix(key)
+	h.purges.mark(prefix, h.now())
+	var errs []error
+	for _, c := range h.caches() {
+		p, ok := c.(cache.Purger)
+		if !ok {
+			errs = append(errs, fmt.Errorf("rendition: purge %q: %T cannot delete by prefix (implement cache.Purger)", key, c))
+			continue
+		}
+		if err := p.DeletePrefix(ctx, prefix); err != nil {
+			errs = append(errs, fmt.Errorf("rendition: purge %q: %w", key, err))
+		}
+	}
+	if h.opts.OnPurge != nil {
+		if err := h.opts.OnPurge(ctx, key); err != nil {
+			errs = append(errs, fmt.Errorf("rendition: purge %q: OnPurge: %w", key, err))
+		}
+	}
+	h.stats.purges.Add(1)
+	return errors.Join(errs...)
+}
+
+// caches returns the derivative cache and, when it is another one, the
+// origin cache.
+func (h *Handler) caches() []cache.Cache {
+	if h.originals == h.cache {
+		return []cache.Cache{h.cache}
+	}
+	return []cache.Cache{h.cache, h.originals}
+}
+
+// purgedSince reports whether the original under prefix was purged at or
+// after t: what was read or rendered from before then must not be stored.
+func (h *Handler) purgedSince(prefix string, t time.Time) bool {
+	return h.purges.since(prefix, t)
+}
+
+// purgeLog remembers recent purges for as long as a render can last, so that
+// a render that started before a purge does not store a stale result. It is
+// safe for concurrent use.
+type purgeLog struct {
+	mu sync.Mutex
+	at map[string]time.Time // prefix -> time of its last purge
+}
+
+// purgeMemory is how long a purge is remembered: longer than any fetch and
+// render.
+const purgeMemory = 10 * time.Minute
+
+func (l *purgeLog) mark(prefix string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.at == nil {
+		l.at = make(map[string]time.Time)
+	}
+	for p, t := range l.at {
+		if now.Sub(t) > purgeMemory {
+			delete(l.at, p)
+		}
+	}
+	l.at[prefix] = now
+}
+
+func (l *purgeLog) since(prefix string, t time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	at, ok := l.at[prefix]
+	return ok && !at.Before(t)
+}
+
+// purgeRequest is imgix's purge API body (JSON:API).
+type purgeRequest struct {
+	Data struct {
+		Type       string `json:"type"`
+		Attributes struct {
+			URL string `json:"url"`
+		} `json:"attributes"`
+	} `json:"data"`
+}
+
+// PurgeHandler returns a handler for imgix-style purge requests:
+//
+//	POST /purge
+//	Content-Type: application/vnd.api+json
+//	{"data": {"type": "purges", "attributes": {"url": "https://images.example.com/img/dog.jpg"}}}
+//
+// The URL's path, less mountPrefix (the prefix the image handler is mounted
+// under, such as "/img"; "" when it serves the root), names the original to
+// [Handler.Purge]. It answers 200 with the request's body on success, 400
+// EINVAL for a malformed request, 405 for other methods and 500 when a cache
+// failed. It does no authentication: mount it behind your own.
+func (h *Handler) PurgeHandler(mountPrefix string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", "POST")
+			h.fail(w, r, &Error{Status: http.StatusMethodNotAllowed, Code: CodeInvalid, Message: "use POST"}, "")
+			return
+		}
+		key, body, err := parsePurge(r, mountPrefix)
+		if err != nil {
+			h.fail(w, r, err, "")
+			return
+		}
+		if err := h.Purge(r.Context(), key); err != nil {
+			h.fail(w, r, &Error{Status: http.StatusInternalServerError, Code: CodeUnidentified,
+				Message: "the purge did not complete; retry it", Transient: true, Err: err}, key)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.api+json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(body)
+	})
+}
+
+// parsePurge reads a purge request and returns the source key it names.
+func parsePurge(r *http.Request, mountPrefix string) (key string, body []byte, err error) {
+	invalid := func(msg string, err error) (string, []byte, error) {
+		return "", nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalid, Message: msg, Err: err}
+	}
+	body, err = io.ReadAll(io.LimitReader(r.Body, 64<<10))
+	if err != nil {
+		return invalid("the request body could not be read", err)
+	}
+	var req purgeRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return invalid(`the body must be {"data": {"type": "purges", "attributes": {"url": "..."}}}`, err)
+	}
+	if req.Data.Type != "purges" {
+		return invalid(`data.type must be "purges"`, nil)
+	}
+	u, err := url.Parse(req.Data.Attributes.URL)
+	if err != nil || u.Path == "" {
+		return invalid("data.attributes.url must be the URL of an image", err)
+	}
+	path, ok := strings.CutPrefix(u.Path, mountPrefix)
+	if !ok {
+		return invalid(fmt.Sprintf("the URL's path does not start with %q", mountPrefix), nil)
+	}
+	key = strings.TrimPrefix(path, "/")
+	if err := source.ValidKey(key); err != nil {
+		return invalid(fmt.Sprintf("the URL's path %q is not a valid key", path), err)
+	}
+	return key, body, nil
+}
