@@ -73,6 +73,41 @@
 // cached for that long, except transient ones (timeouts, a full queue,
 // internal errors), which are sent with no-store and never cached.
 //
+// # Caching
+//
+// Two things are cached, each in a [github.com/rendition-go/rendition/cache.Cache]:
+// derivatives ([Options].Cache, the rendered bytes and cached error answers)
+// and originals ([Options].Originals), so that a new size of a known image
+// does not go back to the origin. Both default to memory caches with a byte
+// budget; cache.Tiered(cache.NewMemory(nil), bucket) adds a persistent tier
+// in any gocloud.dev/blob bucket.
+//
+// How long entries live, and the max-age sent, follows [Options].TTL and
+// [Options].TTLMode, as imgix's source settings: by default the TTL (90 days)
+// is a minimum over the origin's Cache-Control. A derivative expires with
+// its original. Error answers are kept for [Options].ErrorTTL (5 minutes).
+//
+// All the entries of one original share a key prefix, so [Handler.Purge]
+// removes an original and every derivative of it from every tier as one
+// prefix deletion per cache, then calls [Options].OnPurge to purge a CDN.
+// [Handler.PurgeHandler] accepts imgix's purge request body.
+//
+// # Scaling out
+//
+// Instances are stateless. To run several:
+//
+//   - share a bucket tier (S3, GCS, Azure) between them, behind each one's
+//     memory tier: a derivative rendered by one instance is a hit for all;
+//     share the origin cache the same way;
+//   - put a CDN or Varnish in front. Answers carry Cache-Control, a strong
+//     ETag and Vary: Accept when auto=format was used. Caches key on the raw
+//     Accept header, so normalise it in front (for example to "image/webp"
+//     or empty) to keep one entry per format rather than one per browser;
+//   - call Purge on any instance to purge the shared tier and, through
+//     OnPurge, the CDN. Other instances' memory tiers keep what they hold
+//     until it expires: keep their budgets small or their TTLs short when
+//     purges must take effect at once.
+//
 // # Concurrency and limits
 //
 // A Handler is safe for concurrent use. At most [Options].MaxRenders images
