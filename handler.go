@@ -73,6 +73,12 @@ type Options struct {
 	// choice of an open server. See package signing for the three schemes.
 	Verifier signing.Verifier
 
+	// AllowUnsigned lets the handler serve, without a Verifier, a source
+	// that requires signed URLs (a source.WebProxy, which fetches whatever
+	// URL a request names). New refuses that combination otherwise. Leave
+	// it false outside development.
+	AllowUnsigned bool
+
 	// NoPassthrough refuses (415 EFORMAT) files that are not images even
 	// when no transformation is asked for. By default such files are served
 	// unchanged, and cached like images.
@@ -144,6 +150,10 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Verifier == nil && !o.AllowUnsigned && source.RequiresSigning(src) {
+		return nil, errors.New("rendition: the source fetches any URL a request names: set Options.Verifier " +
+			"to require signed URLs, or Options.AllowUnsigned to serve it unsigned (development only)")
+	}
 	if o.TTLMode < TTLEnforceMinimum || o.TTLMode > TTLOverride {
 		return nil, fmt.Errorf("rendition: unknown TTLMode %d", o.TTLMode)
 	}
@@ -181,9 +191,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, req.Key)
 		return
 	}
-	var n negotiated
-	req.Params, n = negotiateParams(r, req.Params) // 3 negotiate: Accept and client hints
-	res, err := h.Process(r.Context(), req)        // 4-9: key, cache, coalesce, fetch, render, store
+	n := negotiateRequest(r, &req)          // 2 negotiate: Accept and client hints
+	res, err := h.Process(r.Context(), req) // 4-9: key, cache, coalesce, fetch, render, store
 	if err != nil {
 		h.fail(w, r, err, req.Key)
 		return
@@ -197,7 +206,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the query is parsed, so nothing unsigned is interpreted or fetched.
 func (h *Handler) parseRequest(r *http.Request) (Request, error) {
 	req := Request{Key: strings.TrimPrefix(r.URL.Path, "/")}
-	if err := source.ValidKey(req.Key); err != nil {
+	var pathTr string // an ImageKit transformation in the path: /tr:w-300/key
+	if first, rest, ok := strings.Cut(req.Key, "/"); ok && strings.HasPrefix(first, "tr:") {
+		pathTr, req.Key = first[len("tr:"):], rest
+	}
+	if err := source.CheckKey(h.src, req.Key); err != nil {
 		return req, err
 	}
 	rawQuery := r.URL.RawQuery
@@ -220,8 +233,45 @@ func (h *Handler) parseRequest(r *http.Request) (Request, error) {
 	if signed {
 		q.Del("expires") // checked by the Verifier; not a transformation
 	}
+	if tr, err := imageKitTransformation(pathTr, q); err != nil || tr != "" {
+		if err != nil {
+			return req, err
+		}
+		steps, err := transform.ParseImageKit(tr)
+		if err != nil {
+			return req, err
+		}
+		req.Params, req.Then = steps[0], steps[1:]
+		return req, nil
+	}
 	req.Params, err = transform.ParseQuery(q)
 	return req, err
+}
+
+// imageKitTransformation returns the ImageKit transformation of a request:
+// the one from its path (tr, from a first segment "tr:...") or its ?tr=
+// parameter. The two dialects do not mix: with a transformation, the query
+// may hold nothing else but the SDKs' own name.
+func imageKitTransformation(tr string, q url.Values) (string, error) {
+	if v, ok := q["tr"]; ok {
+		if tr != "" || len(v) != 1 {
+			return "", &transform.ParamError{Param: "tr", Reason: "given more than once (in the path and the query)"}
+		}
+		tr = v[0]
+		if tr == "" {
+			return "", &transform.ParamError{Param: "tr", Reason: "empty transformation"}
+		}
+	}
+	if tr == "" {
+		return "", nil
+	}
+	for name := range q {
+		if name != "tr" && name != "ik-sdk-version" {
+			return "", &transform.ParamError{Param: name, Value: q.Get(name),
+				Reason: "imgix parameters cannot be combined with an ImageKit transformation (tr)"}
+		}
+	}
+	return tr, nil
 }
 
 // respond writes a successful answer with the headers of the HTTP contract;

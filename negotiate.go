@@ -16,6 +16,19 @@ type negotiated struct {
 	acceptCH bool     // the URL uses client hints: ask the browser for them
 }
 
+// negotiateRequest resolves what the headers decide in every step of req.
+func negotiateRequest(r *http.Request, req *Request) negotiated {
+	var n negotiated
+	req.Params, n = negotiateParams(r, req.Params)
+	for i := range req.Then {
+		var more negotiated
+		req.Then[i], more = negotiateParams(r, req.Then[i])
+		n.vary = append(n.vary, more.vary...)
+		n.acceptCH = n.acceptCH || more.acceptCH
+	}
+	return n
+}
+
 // negotiateParams resolves what the request headers decide into concrete
 // parameters, so that the derivative key names exactly what is rendered:
 //

@@ -24,6 +24,24 @@ type Request struct {
 	// Params is the transformation; the zero value re-encodes the original
 	// upright in its own format (or passes a non-image file through).
 	Params transform.Params
+	// Then holds more steps applied after Params, in order: ImageKit's
+	// chained transformations (tr=w-400:rt-90). Usually empty.
+	Then []transform.Params
+}
+
+// steps returns every step of the request, in order.
+func (r Request) steps() []transform.Params {
+	return append([]transform.Params{r.Params}, r.Then...)
+}
+
+// transforms reports whether the request asks for any transformation.
+func (r Request) transforms() bool {
+	for _, p := range r.steps() {
+		if p != (transform.Params{}) {
+			return true
+		}
+	}
+	return false
 }
 
 // The values of [Result.Cache] and of the X-Cache header.
@@ -54,7 +72,7 @@ type Result struct {
 // source), renders and stores it, with identical concurrent requests sharing
 // one fetch and one render. Every error is an [*Error].
 func (h *Handler) Process(ctx context.Context, req Request) (*Result, error) {
-	if err := source.ValidKey(req.Key); err != nil {
+	if err := source.CheckKey(h.src, req.Key); err != nil {
 		return nil, classify(err, req.Key)
 	}
 	k := h.keys(req) // 3 key
@@ -92,7 +110,15 @@ type keys struct {
 
 func (h *Handler) keys(req Request) keys {
 	prefix := h.prefix(req.Key)
-	deriv := sha256.Sum256([]byte(req.Params.Encode() + "\x00kernel=" + h.opts.Kernel.Name))
+	var transformation strings.Builder
+	for i, p := range req.steps() {
+		if i > 0 {
+			transformation.WriteString("\x00then\x00")
+		}
+		transformation.WriteString(p.Encode())
+	}
+	transformation.WriteString("\x00kernel=" + h.opts.Kernel.Name)
+	deriv := sha256.Sum256([]byte(transformation.String()))
 	return keys{prefix: prefix, original: prefix + "o", derivative: prefix + "d" + hex.EncodeToString(deriv[:16])}
 }
 
@@ -222,7 +248,7 @@ func readAll(r io.Reader, size, limit int64) ([]byte, error) {
 // file that is not an image is passed through when no transformation is
 // asked for.
 func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Result, error) {
-	if transform.Sniff(orig.data) == "" && req.Params == (transform.Params{}) && !h.opts.NoPassthrough {
+	if transform.Sniff(orig.data) == "" && !req.transforms() && !h.opts.NoPassthrough {
 		h.stats.passthroughs.Add(1)
 		ct := orig.contentType
 		if ct == "" || ct == "application/octet-stream" {
@@ -238,7 +264,7 @@ func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Res
 	defer h.renders.release()
 	start := time.Now()
 	var buf bytes.Buffer
-	info, err := transform.Render(ctx, &buf, orig.data, req.Params, &transform.Options{Limits: h.opts.Limits, Kernel: h.opts.Kernel})
+	info, err := transform.RenderChain(ctx, &buf, orig.data, req.steps(), &transform.Options{Limits: h.opts.Limits, Kernel: h.opts.Kernel})
 	h.stats.renders.Add(1)
 	if err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ import (
 // is not stored. Other instances' memory tiers are not reached: with several
 // instances, keep their memory TTL short or share only a bucket tier.
 func (h *Handler) Purge(ctx context.Context, key string) error {
-	if err := source.ValidKey(key); err != nil {
+	if err := source.CheckKey(h.src, key); err != nil {
 		return classify(err, key)
 	}
 	prefix := h.prefix(key)
@@ -133,8 +133,12 @@ func (h *Handler) PurgeHandler(mountPrefix string) http.Handler {
 			return
 		}
 		if err := h.Purge(r.Context(), key); err != nil {
-			h.fail(w, r, &Error{Status: http.StatusInternalServerError, Code: CodeUnidentified,
-				Message: "the purge did not complete; retry it", Transient: true, Err: err}, key)
+			var e *Error
+			if !errors.As(err, &e) {
+				e = &Error{Status: http.StatusInternalServerError, Code: CodeUnidentified,
+					Message: "the purge did not complete; retry it", Transient: true, Err: err}
+			}
+			h.fail(w, r, e, key)
 			return
 		}
 		w.Header().Set("Content-Type", "application/vnd.api+json")
@@ -167,9 +171,5 @@ func parsePurge(r *http.Request, mountPrefix string) (key string, body []byte, e
 	if !ok {
 		return invalid(fmt.Sprintf("the URL's path does not start with %q", mountPrefix), nil)
 	}
-	key = strings.TrimPrefix(path, "/")
-	if err := source.ValidKey(key); err != nil {
-		return invalid(fmt.Sprintf("the URL's path %q is not a valid key", path), err)
-	}
-	return key, body, nil
+	return strings.TrimPrefix(path, "/"), body, nil // Purge checks the key
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"syscall"
+	"time"
 
 	"gocloud.dev/blob"
 	"gocloud.dev/gcerrors"
@@ -132,7 +133,9 @@ func (b *Bucket) Open(ctx context.Context, key string) (*Object, error) {
 		r.Close()
 		return nil, blobError(key, err)
 	}
-	if attrs.Size == obj.Size && attrs.ModTime.Equal(obj.ModTime) {
+	// Compare to the second: some services (GCS) report the reader's time
+	// from an HTTP date and the attributes' with sub-second precision.
+	if attrs.Size == obj.Size && attrs.ModTime.Truncate(time.Second).Equal(obj.ModTime.Truncate(time.Second)) {
 		obj.ETag = attrs.ETag
 		obj.CacheControl = attrs.CacheControl
 	}

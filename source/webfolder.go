@@ -159,14 +159,14 @@ func NewWebFolder(base string, opts *WebFolderOptions) (*WebFolder, error) {
 	case w.maxRedirects == 0:
 		w.maxRedirects = defaultMaxRedirects
 	}
-	if w.header, err = copyHeader(opts.Header); err != nil {
+	if w.header, err = copyHeader(opts.Header, "web folder", "WebFolder"); err != nil {
 		return nil, err
 	}
 	if opts.Client != nil {
 		c := *opts.Client
 		w.client = &c
 	} else {
-		w.client = &http.Client{Transport: newTransport()}
+		w.client = &http.Client{Transport: newTransport(newDialer())}
 		w.owned = true
 	}
 	w.client.CheckRedirect = w.checkRedirect
@@ -220,22 +220,23 @@ func parseBase(base string) (*url.URL, error) {
 }
 
 // copyHeader returns a copy of h with canonical keys, or an error if it sets a
-// reserved header or holds an invalid name or value.
-func copyHeader(h http.Header) (http.Header, error) {
+// reserved header or holds an invalid name or value. what and typ name the
+// source in error messages, as in "web folder" and "WebFolder".
+func copyHeader(h http.Header, what, typ string) (http.Header, error) {
 	c := make(http.Header, len(h))
 	for name, values := range h {
 		if !validHeaderName(name) {
-			return nil, fmt.Errorf("source: web folder: invalid header name %q", name)
+			return nil, fmt.Errorf("source: %s: invalid header name %q", what, name)
 		}
 		name = http.CanonicalHeaderKey(name)
 		for _, r := range reservedHeaders {
 			if name == r {
-				return nil, fmt.Errorf("source: web folder: header %s is set by WebFolder and cannot be replaced", name)
+				return nil, fmt.Errorf("source: %s: header %s is set by %s and cannot be replaced", what, name, typ)
 			}
 		}
 		for _, v := range values {
 			if !validHeaderValue(v) {
-				return nil, fmt.Errorf("source: web folder: header %s has a value with a control character", name)
+				return nil, fmt.Errorf("source: %s: header %s has a value with a control character", what, name)
 			}
 		}
 		c[name] = append(c[name], values...)
@@ -271,9 +272,14 @@ func validHeaderValue(v string) bool {
 	return true
 }
 
-// newTransport returns the transport of the client NewWebFolder builds.
-func newTransport() *http.Transport {
-	d := &net.Dialer{Timeout: defaultDialTimeout, KeepAlive: 30 * time.Second}
+// newDialer returns the dialer of the transports this package builds.
+func newDialer() *net.Dialer {
+	return &net.Dialer{Timeout: defaultDialTimeout, KeepAlive: 30 * time.Second}
+}
+
+// newTransport returns the transport of the clients this package builds,
+// making its connections with d.
+func newTransport(d *net.Dialer) *http.Transport {
 	return &http.Transport{
 		Proxy:                  nil,
 		DialContext:            d.DialContext,
@@ -350,14 +356,20 @@ func (w *WebFolder) open(ctx context.Context, key, etag string, modTime time.Tim
 	if err := ctx.Err(); err != nil {
 		return nil, openError(key, contextKind(err), err)
 	}
+	return fetch(ctx, w.client, w.timeout, w.header, key, w.keyURL(key).String(), etag, modTime)
+}
 
-	rctx, cancel := context.WithTimeout(ctx, w.timeout)
-	req, err := http.NewRequestWithContext(rctx, http.MethodGet, w.keyURL(key).String(), nil)
+// fetch gets rawURL for key with client and reports the response as
+// [WebFolder.OpenIfChanged] does. header holds the extra request headers;
+// the request, reading the body included, must end within timeout.
+func fetch(ctx context.Context, client *http.Client, timeout time.Duration, header http.Header, key, rawURL, etag string, modTime time.Time) (*Object, error) {
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	req, err := http.NewRequestWithContext(rctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		cancel()
 		return nil, openError(key, nil, err)
 	}
-	req.Header = w.header.Clone()
+	req.Header = header.Clone()
 	req.Header.Set("User-Agent", userAgent)
 	if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", acceptImages)
@@ -376,7 +388,7 @@ func (w *WebFolder) open(ctx context.Context, key, etag string, modTime time.Tim
 		conditional = true
 	}
 
-	resp, err := w.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		cancel()
 		return nil, requestError(key, err)
@@ -422,11 +434,11 @@ func (w *WebFolder) CloseIdleConnections() {
 // maxRedirects redirects, all to the base URL's scheme, host and port.
 func (w *WebFolder) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > w.maxRedirects {
-		return &redirectError{msg: fmt.Sprintf("more than %d redirects", w.maxRedirects)}
+		return &redirectError{kind: ErrUnavailable, msg: fmt.Sprintf("more than %d redirects", w.maxRedirects)}
 	}
 	if !w.sameOrigin(req.URL) {
 		to := &url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host}
-		return &redirectError{msg: fmt.Sprintf("redirect to %s refused: only %s is allowed", to, w.origin())}
+		return &redirectError{kind: ErrUnavailable, msg: fmt.Sprintf("redirect to %s refused: only %s is allowed", to, w.origin())}
 	}
 	return nil
 }
@@ -459,10 +471,17 @@ func portOrDefault(u *url.URL) string {
 	return "80"
 }
 
-// redirectError reports a redirect that the WebFolder refused to follow.
-type redirectError struct{ msg string }
+// redirectError reports a redirect that a client's redirect policy refused
+// to follow.
+type redirectError struct {
+	kind error // the sentinel error it is reported with
+	msg  string
+	err  error // the cause, if any
+}
 
 func (e *redirectError) Error() string { return e.msg }
+
+func (e *redirectError) Unwrap() error { return e.err }
 
 // statusError describes a response status other than 200.
 type statusError int
@@ -517,7 +536,7 @@ func requestError(key string, err error) error {
 	var re *redirectError
 	if errors.As(err, &re) {
 		// The url.Error around it would repeat the refused URL.
-		return openError(key, ErrUnavailable, re)
+		return openError(key, re.kind, re)
 	}
 	if ue, ok := err.(*url.Error); ok {
 		// A URL reached through a redirect may carry credentials in its
@@ -528,6 +547,10 @@ func requestError(key string, err error) error {
 	switch {
 	case errors.Is(err, context.Canceled):
 		// Reported as the context's own error.
+	case errors.Is(err, ErrForbiddenAddress):
+		// An address guard refused the connection: the URL is not
+		// allowed.
+		kind = ErrNotFound
 	default:
 		if kind = networkError(err); kind == nil {
 			kind = ErrUnavailable

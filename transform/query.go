@@ -155,9 +155,10 @@ func lookupParam(name string) (canon string, b64 bool, reason string) {
 	return "", false, reasonUnknown
 }
 
-// ignoredSDKParam is the parameter imgix's SDKs add to every URL to name
-// themselves (ixlib=go-2.0.3); imgix ignores it, and so does ParseQuery.
-const ignoredSDKParam = "ixlib"
+// ignoredSDKParams are the parameters imgix's and ImageKit's SDKs add to
+// every URL to name themselves (ixlib=go-2.0.3, ik-sdk-version=...); the
+// services ignore them, and so does ParseQuery.
+var ignoredSDKParams = map[string]bool{"ixlib": true, "ik-sdk-version": true}
 
 // ParseQuery parses imgix URL parameters into canonical [Params]. The
 // package documentation lists the parameters, their values and defaults.
@@ -170,8 +171,9 @@ const ignoredSDKParam = "ixlib"
 //
 // The result is canonical: equivalent queries give equal Params, and for
 // every p it returns, ParseQuery of p.Encode() gives p again. ParseQuery
-// does not modify q and is safe for concurrent use. The ixlib parameter
-// that imgix's SDKs add to name themselves is ignored, as imgix does.
+// does not modify q and is safe for concurrent use. The ixlib and
+// ik-sdk-version parameters that SDKs add to name themselves are ignored, as
+// the services do.
 func ParseQuery(q url.Values) (Params, error) {
 	names := make([]string, 0, len(q))
 	for name, vals := range q {
@@ -185,7 +187,7 @@ func ParseQuery(q url.Values) (Params, error) {
 	seen := make(map[string]string, len(names)) // canonical name -> URL name
 	for _, name := range names {
 		vals := q[name]
-		if name == ignoredSDKParam {
+		if ignoredSDKParams[name] {
 			continue
 		}
 		canon, b64, reason := lookupParam(name)

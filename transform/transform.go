@@ -53,6 +53,19 @@ func Transform(ctx context.Context, w io.Writer, r io.Reader, p Params) (Info, e
 // errors wrapping [ErrDecode] for corrupt images; ctx's error if it is done.
 // Render is safe for concurrent use.
 func Render(ctx context.Context, w io.Writer, src []byte, p Params, opts *Options) (Info, error) {
+	return RenderChain(ctx, w, src, []Params{p}, opts)
+}
+
+// RenderChain is [Render] for a chain of steps applied in order, as
+// ImageKit's chained transformations (tr=w-400:rt-90): each step's geometry
+// is planned on the previous step's output, and only the first step sees the
+// source's EXIF orientation. The output's format, quality, lossless flag and
+// background are those of the last step that sets them. An empty chain is
+// one step with no parameters.
+func RenderChain(ctx context.Context, w io.Writer, src []byte, steps []Params, opts *Options) (Info, error) {
+	if len(steps) == 0 {
+		steps = []Params{{}}
+	}
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -66,45 +79,93 @@ func Render(ctx context.Context, w io.Writer, src []byte, p Params, opts *Option
 	if err != nil {
 		return Info{}, err
 	}
-	orient := userOrientation(cfg.Orientation, p)
-	upright := orient.size(image.Pt(cfg.Width, cfg.Height))
-	layout, err := PlanLayout(upright, p, o.Limits)
+	// Plan the first step from the header, so that an output over the
+	// limits is refused before a pixel is decoded.
+	first, err := planStep(image.Pt(cfg.Width, cfg.Height), cfg.Orientation, steps[0], o.Limits)
 	if err != nil {
 		return Info{}, err
 	}
-
 	img, cfg, err := Decode(src, o.Limits)
 	if err != nil {
 		return Info{}, err
 	}
-	if err := ctx.Err(); err != nil {
-		return Info{}, err
+	out := outputOf(steps)
+	format := outputFormat(out, cfg.Format, img)
+	for i, p := range steps {
+		if err := ctx.Err(); err != nil {
+			return Info{}, err
+		}
+		s := first
+		if i > 0 {
+			if s, err = planStep(img.Bounds().Size(), 1, p, o.Limits); err != nil {
+				return Info{}, err
+			}
+		}
+		img = s.apply(img, o.Kernel, format)
 	}
-
-	img = resample(img, orient, upright, layout, o.Kernel)
-	if err := ctx.Err(); err != nil {
-		return Info{}, err
-	}
-	img = Orient(img, orient.exif())
-
-	format := outputFormat(p, cfg.Format, img)
-	img = compose(img, layout, p, format)
 
 	var buf bytes.Buffer
 	err = Encode(&buf, img, format, &EncodeOptions{
-		Quality:    quality(p),
-		Lossless:   p.Lossless,
-		Background: background(p.Background),
+		Quality:    quality(out),
+		Lossless:   out.Lossless,
+		Background: background(out.Background),
 	})
 	if err != nil {
 		return Info{}, err
 	}
 	n, err := buf.WriteTo(w)
-	info := Info{Format: format, Width: layout.Canvas.X, Height: layout.Canvas.Y, Bytes: n, Source: cfg}
+	size := img.Bounds().Size()
+	info := Info{Format: format, Width: size.X, Height: size.Y, Bytes: n, Source: cfg}
 	if err != nil {
 		return info, fmt.Errorf("transform: write output: %w", err)
 	}
 	return info, nil
+}
+
+// step is one planned transformation: how a raw image of a known size is
+// oriented and laid out.
+type step struct {
+	p       Params
+	orient  orientation
+	upright image.Point // the raw size once oriented
+	layout  Layout
+}
+
+// planStep plans p for a raw image of size raw carrying EXIF orientation
+// exif (1 for the output of an earlier step).
+func planStep(raw image.Point, exif int, p Params, lim Limits) (step, error) {
+	s := step{p: p, orient: userOrientation(exif, p)}
+	s.upright = s.orient.size(raw)
+	var err error
+	s.layout, err = PlanLayout(s.upright, p, lim)
+	return s, err
+}
+
+// apply runs the step on img, for an output in format f.
+func (s step) apply(img image.Image, k Kernel, f Format) image.Image {
+	img = resample(img, s.orient, s.upright, s.layout, k)
+	img = Orient(img, s.orient.exif())
+	return compose(img, s.layout, s.p, f)
+}
+
+// outputOf merges the output settings of a chain: for each, the last step
+// that sets it wins.
+func outputOf(steps []Params) Params {
+	var out Params
+	for _, p := range steps {
+		if p.Format != "" {
+			out.Format = p.Format
+		}
+		if p.Quality != 0 {
+			out.Quality = p.Quality
+		}
+		if p.Background != nil {
+			out.Background = p.Background
+		}
+		out.Lossless = out.Lossless || p.Lossless
+		out.Auto |= p.Auto
+	}
+	return out
 }
 
 // resample cuts the layout's region out of the raw (not yet oriented) image

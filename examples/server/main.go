@@ -10,16 +10,25 @@
 //
 //	-addr     listen address (default 127.0.0.1:8080)
 //	-origin   where originals come from: a gocloud.dev/blob URL (file:///dir,
-//	          mem://) or the http(s):// base URL of a web folder; the
-//	          embedded samples when empty
-//	-cache        a gocloud.dev/blob URL (file:///var/cache/rendition, mem://)
-//	              for a persistent cache tier behind the memory tier
+//	          mem://, s3://, gs://, azblob://) or the http(s):// base URL of
+//	          a web folder; the embedded samples when empty
+//	-cache        a gocloud.dev/blob URL (file:///var/cache/rendition, mem://,
+//	              s3://, gs://, azblob://) for a persistent cache tier behind
+//	              the memory tier
 //	-memory       memory cache budget in bytes (default 256 MiB)
 //	-sign-key     secret(s), comma-separated: when set, every request must be
 //	              signed; the first key signs, all of them verify (rotation)
 //	-sign-scheme  imgix, imagekit or hmac (default hmac); see package signing
 //	-purge-token  mounts imgix's purge API at POST /purge, for requests
 //	              with "Authorization: Bearer <token>"
+//	-proxy        web-proxy mode: the path is a full, percent-encoded URL
+//	              (/https%3A%2F%2Fexample.com%2Fdog.jpg?w=300); needs
+//	              -sign-key unless -allow-unsigned
+//	-allow-hosts  comma list of hosts the web proxy may fetch; *.example.com
+//	              matches the names below example.com
+//	-allow-private  let the web proxy reach loopback and private addresses
+//	              (development only)
+//	-allow-unsigned serve the web proxy without signatures (development only)
 //
 // It prints "listening on http://ADDR" when it is ready and shuts down
 // cleanly on SIGINT or SIGTERM, letting requests in flight finish.
@@ -29,6 +38,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"embed"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -73,6 +83,10 @@ type config struct {
 	signKeys            []string
 	signScheme          string
 	purgeToken          string
+	proxy               bool
+	allowHosts          []string
+	allowPrivate        bool
+	allowUnsigned       bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -80,14 +94,30 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address")
-	fs.StringVar(&c.origin, "origin", "", "originals: a gocloud.dev/blob URL (file:///dir, mem://) or an http(s):// web folder; empty serves the embedded samples")
-	fs.StringVar(&c.cache, "cache", "", "gocloud.dev/blob URL of a persistent cache tier (file:///dir, mem://)")
+	fs.StringVar(&c.origin, "origin", "", "originals: a gocloud.dev/blob URL (file:///dir, mem://, s3://, gs://, azblob://) or an http(s):// web folder; empty serves the embedded samples")
+	fs.StringVar(&c.cache, "cache", "", "gocloud.dev/blob URL of a persistent cache tier (file:///dir, mem://, s3://, gs://, azblob://)")
 	fs.Int64Var(&c.memory, "memory", rendition.DefaultMemoryBytes, "memory cache budget in bytes")
 	signKey := fs.String("sign-key", "", "secret(s), comma-separated; when set, every request must be signed (the first key signs)")
 	fs.StringVar(&c.signScheme, "sign-scheme", "hmac", "signature scheme: imgix, imagekit or hmac")
 	fs.StringVar(&c.purgeToken, "purge-token", "", "mount the purge API at POST /purge behind this bearer token")
+	fs.BoolVar(&c.proxy, "proxy", false, "web-proxy mode: the path is a full, percent-encoded URL")
+	allowHosts := fs.String("allow-hosts", "", "comma list of hosts the web proxy may fetch (*.example.com for the names below)")
+	fs.BoolVar(&c.allowPrivate, "allow-private", false, "let the web proxy reach loopback and private addresses (development only)")
+	fs.BoolVar(&c.allowUnsigned, "allow-unsigned", false, "serve the web proxy without signed URLs (development only)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if *allowHosts != "" {
+		c.allowHosts = strings.Split(*allowHosts, ",")
+	}
+	if c.proxy && c.origin != "" {
+		return c, errors.New("-proxy and -origin exclude each other: the web proxy's origins are the URLs in requests")
+	}
+	if !c.proxy && (c.allowHosts != nil || c.allowPrivate || c.allowUnsigned) {
+		return c, errors.New("-allow-hosts, -allow-private and -allow-unsigned apply to -proxy only")
+	}
+	if c.proxy && *signKey == "" && !c.allowUnsigned {
+		return c, errors.New("-proxy needs -sign-key, so that only URLs you signed are fetched (or -allow-unsigned, for development only)")
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -107,7 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	src, closeSrc, err := openOrigin(ctx, cfg.origin)
+	src, closeSrc, err := openOrigin(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -124,7 +154,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer closeCache()
 
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts := &rendition.Options{Cache: derivatives, Logger: logger}
+	opts := &rendition.Options{Cache: derivatives, Logger: logger, AllowUnsigned: cfg.allowUnsigned}
 	if signer != nil {
 		opts.Verifier = signer
 	}
@@ -132,12 +162,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("GET /{$}", demoPage(cfg.origin == "", signer))
+	var purge http.Handler
 	if cfg.purgeToken != "" {
-		mux.Handle("/purge", bearer(cfg.purgeToken, images.PurgeHandler("")))
+		purge = bearer(cfg.purgeToken, images.PurgeHandler(""))
 	}
-	mux.Handle("/", images)
+	mux := routes(demoPage(cfg.origin == "" && !cfg.proxy, signer), purge, images)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -166,9 +195,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// openOrigin returns the source named by -origin and a function that
-// releases it.
-func openOrigin(ctx context.Context, origin string) (source.Source, func(), error) {
+// routes sends GET / to the demo page, /purge to the purge handler (when
+// mounted), and everything else to the image handler. It does not clean
+// paths as http.ServeMux does: in web-proxy mode a path holds a URL, and a
+// redirect to a cleaned path would break it and its signature.
+func routes(demo, purge, images http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+			demo.ServeHTTP(w, r)
+		case r.URL.Path == "/purge" && purge != nil:
+			purge.ServeHTTP(w, r)
+		default:
+			images.ServeHTTP(w, r)
+		}
+	})
+}
+
+// openOrigin returns the source named by -origin (or the web proxy, with
+// -proxy) and a function that releases it.
+func openOrigin(ctx context.Context, cfg config) (source.Source, func(), error) {
+	origin := cfg.origin
+	if cfg.proxy {
+		p, err := source.NewWebProxy(&source.WebProxyOptions{AllowHosts: cfg.allowHosts, AllowPrivate: cfg.allowPrivate})
+		if err != nil {
+			return nil, nil, fmt.Errorf("-allow-hosts: %w", err)
+		}
+		return p, p.CloseIdleConnections, nil
+	}
 	if origin == "" {
 		samples, err := fs.Sub(embedded, "samples")
 		if err != nil {

@@ -7,12 +7,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/rendition-go/rendition/signing"
 	"github.com/rendition-go/rendition/transform"
 )
 
@@ -229,18 +231,54 @@ func TestPurgeEndpoint(t *testing.T) {
 	}
 }
 
+// TestProxyMode serves full URLs as paths, signed, from an allowed
+// loopback origin.
+func TestProxyMode(t *testing.T) {
+	photo, err := embedded.ReadFile("samples/dice-alpha.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(photo) }))
+	defer origin.Close()
+	base := startServer(t, "-proxy", "-allow-private", "-allow-hosts", "127.0.0.1", "-sign-key", "k")
+	signer, err := signing.NewHMAC([]byte("k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/" + url.PathEscape(origin.URL+"/dice.png")
+	resp, body := fetch(t, base+path+"?"+signer.Sign(path, "w=40"))
+	if cfg, err := transform.DecodeConfig(body); resp.StatusCode != http.StatusOK || err != nil || cfg.Width != 40 {
+		t.Fatalf("signed proxy URL: %d %v %+v %s", resp.StatusCode, err, cfg, body)
+	}
+	if resp, _ := fetch(t, base+path+"?w=40"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("unsigned proxy URL: %d", resp.StatusCode)
+	}
+	other := "/" + url.PathEscape("http://localhost:1/x.png")
+	if resp, _ := fetch(t, base+other+"?"+signer.Sign(other, "w=40")); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a host not allowed: %d", resp.StatusCode)
+	}
+}
+
 func TestFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"-memory", "0"},
 		{"-origin", "nosuchscheme://x"},
 		{"-origin", "http://user:pw@example.com/"},
-		{"-cache", "gs://bucket"},
+		{"-cache", "nosuchscheme://bucket"},
 		{"-sign-key", "k", "-sign-scheme", "rsa"},
 		{"-sign-key", ","},
+		{"-proxy"},
+		{"-proxy", "-origin", "mem://", "-allow-unsigned"},
+		{"-allow-hosts", "example.com"},
+		{"-proxy", "-allow-unsigned", "-allow-hosts", "bad host!"},
 		{"stray"},
 		{"-addr", "256.0.0.1:1"},
 	} {
-		err := run(context.Background(), args, io.Discard, io.Discard)
+		// A cancelled context: flags that were wrongly accepted make run
+		// start and stop at once instead of serving forever.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		err := run(ctx, args, io.Discard, io.Discard)
 		if err == nil {
 			t.Errorf("%q: no error", args)
 		}

@@ -1,0 +1,54 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Chain is a [Source] that serves each key from the first of its sources
+// that has it, in order, as an ordered list of origins.
+//
+// Open asks each source in turn and moves on to the next only when one
+// answers with an error wrapping [ErrNotFound]. Any other error, such as
+// [ErrPermission], [ErrTimeout], [ErrUnavailable] or a cancelled context,
+// is returned at once, without asking the sources after it: a failing
+// origin is never hidden by a later one. When every source misses, Open
+// returns the last source's error. An empty Chain has nothing and answers
+// every key with [ErrNotFound].
+//
+// A Chain is safe for concurrent use if its sources are and it is not
+// modified while in use.
+type Chain []Source
+
+var _ Source = Chain(nil)
+
+// errEmptyChain is the error of an empty Chain.
+var errEmptyChain = errors.New("empty chain")
+
+// Open opens key from the first source of c that has it.
+func (c Chain) Open(ctx context.Context, key string) (*Object, error) {
+	if len(c) == 0 {
+		return nil, openError(key, ErrNotFound, errEmptyChain)
+	}
+	var err error
+	for i, s := range c {
+		if s == nil {
+			return nil, fmt.Errorf("source: open %q: chain source %d is nil", key, i)
+		}
+		if i > 0 {
+			if cerr := ctx.Err(); cerr != nil {
+				return nil, openError(key, contextKind(cerr), cerr)
+			}
+		}
+		var obj *Object
+		obj, err = s.Open(ctx, key)
+		if err == nil {
+			return obj, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+	}
+	return nil, err
+}

@@ -1,0 +1,162 @@
+package source_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/rendition-go/rendition/source"
+)
+
+// chainOrigin is a Source for chain tests that records the keys it is asked
+// for and answers with err, or with an object holding its name.
+type chainOrigin struct {
+	name  string
+	err   error
+	asked []string
+}
+
+func (o *chainOrigin) Open(ctx context.Context, key string) (*source.Object, error) {
+	o.asked = append(o.asked, key)
+	if o.err != nil {
+		return nil, fmt.Errorf("source: open %q at %s: %w", key, o.name, o.err)
+	}
+	return &source.Object{Body: io.NopCloser(strings.NewReader(o.name)), Size: int64(len(o.name))}, nil
+}
+
+func TestChain(t *testing.T) {
+	errOther := errors.New("some backend failure")
+	tests := []struct {
+		name      string
+		errs      []error // of each origin; nil serves the object
+		wantFrom  string  // origin that serves the key, "" if none
+		wantErr   error
+		wantAsked int // how many origins are asked
+	}{
+		{"first has it", []error{nil, nil}, "o0", nil, 1},
+		{"fallback on not found", []error{source.ErrNotFound, nil}, "o1", nil, 2},
+		{"fallback twice", []error{source.ErrNotFound, source.ErrNotFound, nil}, "o2", nil, 3},
+		{"all miss", []error{source.ErrNotFound, source.ErrNotFound}, "", source.ErrNotFound, 2},
+		{"permission is not masked", []error{source.ErrPermission, nil}, "", source.ErrPermission, 1},
+		{"timeout is not masked", []error{source.ErrNotFound, source.ErrTimeout, nil}, "", source.ErrTimeout, 2},
+		{"unavailable is not masked", []error{source.ErrUnavailable, nil}, "", source.ErrUnavailable, 1},
+		{"invalid key is not masked", []error{source.ErrInvalidKey, nil}, "", source.ErrInvalidKey, 1},
+		{"unknown error is not masked", []error{errOther, nil}, "", errOther, 1},
+		{"cancelled is not masked", []error{context.Canceled, nil}, "", context.Canceled, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c source.Chain
+			var origins []*chainOrigin
+			for i, err := range tt.errs {
+				o := &chainOrigin{name: fmt.Sprintf("o%d", i), err: err}
+				origins = append(origins, o)
+				c = append(c, o)
+			}
+			obj, err := c.Open(context.Background(), "a.jpg")
+			if tt.wantErr != nil {
+				if obj != nil {
+					t.Errorf("Open returned an object with error %v", err)
+				}
+				if !errors.Is(err, tt.wantErr) {
+					t.Errorf("Open: %v, want an error wrapping %v", err, tt.wantErr)
+				}
+			} else {
+				if err != nil {
+					t.Fatalf("Open: %v", err)
+				}
+				b, _ := io.ReadAll(obj.Body)
+				obj.Body.Close()
+				if string(b) != tt.wantFrom {
+					t.Errorf("served by %s, want %s", b, tt.wantFrom)
+				}
+			}
+			for i, o := range origins {
+				wantAsked := 0
+				if i < tt.wantAsked {
+					wantAsked = 1
+				}
+				if len(o.asked) != wantAsked {
+					t.Errorf("origin %d asked %d times, want %d", i, len(o.asked), wantAsked)
+				}
+				for _, k := range o.asked {
+					if k != "a.jpg" {
+						t.Errorf("origin %d asked for %q, want %q", i, k, "a.jpg")
+					}
+				}
+			}
+		})
+	}
+}
+
+// When all origins miss, the error is the last one's.
+func TestChainLastNotFound(t *testing.T) {
+	c := source.Chain{
+		&chainOrigin{name: "first", err: source.ErrNotFound},
+		&chainOrigin{name: "second", err: source.ErrNotFound},
+	}
+	_, err := c.Open(context.Background(), "a.jpg")
+	if !errors.Is(err, source.ErrNotFound) || !strings.Contains(err.Error(), "second") {
+		t.Errorf("Open: %v, want the second origin's not found error", err)
+	}
+}
+
+func TestChainEmpty(t *testing.T) {
+	for _, c := range []source.Chain{nil, {}} {
+		obj, err := c.Open(context.Background(), "a.jpg")
+		if obj != nil || !errors.Is(err, source.ErrNotFound) {
+			t.Errorf("empty chain: Open = %v, %v, want an error wrapping ErrNotFound", obj, err)
+		}
+	}
+}
+
+func TestChainNilSource(t *testing.T) {
+	c := source.Chain{&chainOrigin{name: "o0", err: source.ErrNotFound}, nil}
+	obj, err := c.Open(context.Background(), "a.jpg")
+	if obj != nil || err == nil || errors.Is(err, source.ErrNotFound) {
+		t.Errorf("Open = %v, %v, want an error that is not ErrNotFound", obj, err)
+	}
+}
+
+// A context cancelled while a source misses stops the chain.
+func TestChainCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	second := &chainOrigin{name: "o1"}
+	c := source.Chain{
+		source.Func(func(context.Context, string) (*source.Object, error) {
+			cancel()
+			return nil, source.ErrNotFound
+		}),
+		second,
+	}
+	_, err := c.Open(ctx, "a.jpg")
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Open: %v, want context.Canceled", err)
+	}
+	if len(second.asked) != 0 {
+		t.Errorf("the second origin was asked after the context was cancelled")
+	}
+}
+
+// A Chain asks its second origin for a key the first does not have.
+func ExampleChain() {
+	empty := source.Func(func(ctx context.Context, key string) (*source.Object, error) {
+		return nil, fmt.Errorf("nothing here: %w", source.ErrNotFound)
+	})
+	fallback := source.Func(func(ctx context.Context, key string) (*source.Object, error) {
+		return &source.Object{Body: io.NopCloser(strings.NewReader("from the fallback")), Size: -1}, nil
+	})
+	c := source.Chain{empty, fallback}
+	obj, err := c.Open(context.Background(), "dog.jpg")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer obj.Body.Close()
+	b, _ := io.ReadAll(obj.Body)
+	fmt.Println(string(b))
+	// Output: from the fallback
+}

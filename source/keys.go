@@ -1,0 +1,85 @@
+package source
+
+// KeyValidator is implemented by sources whose keys are not the relative,
+// slash-separated paths [ValidKey] accepts: a [WebProxy]'s keys are URLs.
+// ValidKey returns nil if Open may be called with key, else an error
+// wrapping [ErrInvalidKey] or [ErrNotFound], without contacting the origin.
+type KeyValidator interface {
+	ValidKey(key string) error
+}
+
+// CheckKey validates key for src with src's own ValidKey when it implements
+// [KeyValidator], and with the package's [ValidKey] otherwise. Callers use it
+// to refuse a bad key before any other work.
+func CheckKey(src Source, key string) error {
+	if v, ok := src.(KeyValidator); ok {
+		return v.ValidKey(key)
+	}
+	return ValidKey(key)
+}
+
+// SigningRequirer is implemented by sources that fetch whatever a request
+// names, such as a [WebProxy]: serving them to unsigned URLs lets anyone
+// use the server as an open proxy, so a handler refuses to unless its
+// operator says so explicitly.
+type SigningRequirer interface {
+	RequiresSigning() bool
+}
+
+// RequiresSigning reports whether src implements [SigningRequirer] and says
+// it needs signed URLs.
+func RequiresSigning(src Source) bool {
+	r, ok := src.(SigningRequirer)
+	return ok && r.RequiresSigning()
+}
+
+// ValidKey accepts key if any source of c accepts it.
+func (c Chain) ValidKey(key string) error {
+	err := ValidKey(key)
+	for _, s := range c {
+		if s == nil {
+			continue
+		}
+		if err = CheckKey(s, key); err == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+// RequiresSigning reports whether any source of c requires signed URLs.
+func (c Chain) RequiresSigning() bool {
+	for _, s := range c {
+		if s != nil && RequiresSigning(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidKey checks key as Open does, without a request: a malformed URL
+// wraps [ErrInvalidKey], a URL that is not allowed [ErrNotFound] (and
+// [ErrForbiddenAddress] when its host is an address the guard refuses).
+// Names are resolved only by Open, whose dialer guard checks the address
+// of every connection.
+func (p *WebProxy) ValidKey(key string) error {
+	u, err := parseProxyKey(key)
+	if err != nil {
+		return err
+	}
+	if err := p.checkURL(u); err != nil {
+		return openError(key, ErrNotFound, err)
+	}
+	return nil
+}
+
+// RequiresSigning is true: a WebProxy fetches any allowed URL a request
+// names.
+func (p *WebProxy) RequiresSigning() bool { return true }
+
+var (
+	_ KeyValidator    = (*WebProxy)(nil)
+	_ SigningRequirer = (*WebProxy)(nil)
+	_ KeyValidator    = Chain(nil)
+	_ SigningRequirer = Chain(nil)
+)
