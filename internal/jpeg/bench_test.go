@@ -1,0 +1,52 @@
+package jpeg
+
+import (
+	"bytes"
+	"fmt"
+	stdjpeg "image/jpeg"
+	"syscall"
+	"testing"
+)
+
+// cpuTime returns the process's user plus system CPU time in nanoseconds.
+func cpuTime(b *testing.B) int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// BenchmarkDecode compares Decode at every scale with image/jpeg on a
+// baseline and a progressive photo. cpu-ns/op is CPU time per decode,
+// which exceeds ns/op when work runs in parallel.
+func BenchmarkDecode(b *testing.B) {
+	for _, file := range []string{"phone-note10-exif6.jpg", "sunset.jpg"} {
+		data := readTestdata(b, file)
+		b.Run(file+"/image-jpeg", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			cpu := cpuTime(b)
+			for b.Loop() {
+				if _, err := stdjpeg.Decode(bytes.NewReader(data)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N), "cpu-ns/op")
+		})
+		for _, s := range []int{1, 2, 4, 8} {
+			b.Run(fmt.Sprintf("%s/scale%d", file, s), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(data)))
+				opts := &Options{Scale: s}
+				cpu := cpuTime(b)
+				for b.Loop() {
+					if _, err := Decode(data, opts); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N), "cpu-ns/op")
+			})
+		}
+	}
+}
