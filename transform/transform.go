@@ -25,6 +25,11 @@ type Info struct {
 	Width, Height int    // the output size
 	Bytes         int64  // the encoded size
 	Source        Config // the source as its header describes it
+	// Decoder names the decoder that read the source: "jpeg 1/4" for
+	// Rendition's JPEG decoder at a quarter of the size (shrink-on-load),
+	// "image/jpeg (reason)" when a JPEG needed the standard library's
+	// decoder, or the format's name for other formats.
+	Decoder string
 }
 
 // ContentType returns the output's MIME type.
@@ -85,7 +90,7 @@ func RenderChain(ctx context.Context, w io.Writer, src []byte, steps []Params, o
 	if err != nil {
 		return Info{}, err
 	}
-	img, cfg, err := Decode(src, o.Limits)
+	img, decoder, err := decodeFor(src, cfg, first, o.Limits)
 	if err != nil {
 		return Info{}, err
 	}
@@ -115,7 +120,7 @@ func RenderChain(ctx context.Context, w io.Writer, src []byte, steps []Params, o
 	}
 	n, err := buf.WriteTo(w)
 	size := img.Bounds().Size()
-	info := Info{Format: format, Width: size.X, Height: size.Y, Bytes: n, Source: cfg}
+	info := Info{Format: format, Width: size.X, Height: size.Y, Bytes: n, Source: cfg, Decoder: decoder}
 	if err != nil {
 		return info, fmt.Errorf("transform: write output: %w", err)
 	}
@@ -172,7 +177,10 @@ func outputOf(steps []Params) Params {
 // and scales it, so that orienting the result gives layout.Size. Working in
 // raw coordinates lets orientation run on the small output, not the source.
 func resample(img image.Image, o orientation, upright image.Point, l Layout, k Kernel) image.Image {
-	region := o.rawRect(l.Region, upright).Add(img.Bounds().Min)
+	// The image may have been decoded smaller than the header said
+	// (shrink-on-load): map the region onto the size it has.
+	b := img.Bounds()
+	region := scaleRect(o.rawRect(l.Region, upright), o.size(upright), b.Size()).Add(b.Min)
 	size := o.size(l.Size) // o.size swaps back to raw axes: transposing is its own inverse
 	img = subImage(img, region)
 	if size == region.Size() {
