@@ -233,8 +233,14 @@ func TestPurge(t *testing.T) {
 	if r := get(t, h2, "/a.jpg?w=10"); r.Header().Get("X-Cache") != "MISS" {
 		t.Error("the bucket tier kept a purged derivative")
 	}
-	if st := h.Stats(); st.Purges != 2 {
-		t.Errorf("Stats.Purges = %d", st.Purges)
+	st := h.Stats()
+	if st.Purges != 2 || st.BytesFetched == 0 || st.BytesRendered == 0 {
+		t.Errorf("Stats %+v", st)
+	}
+	// The bucket tier answered b.jpg's first lookups as misses and the
+	// memory tier its repeat as a hit.
+	if len(st.CacheTiers) != 2 || st.CacheTiers[0].Hits == 0 || st.CacheTiers[1].Misses == 0 {
+		t.Errorf("CacheTiers %+v", st.CacheTiers)
 	}
 }
 

@@ -230,6 +230,7 @@ func (h *Handler) fetch(ctx context.Context, key string) (*source.Object, []byte
 	if int64(len(data)) > limit {
 		return nil, nil, &transform.LimitError{What: "source bytes", Value: int64(len(data)), Max: limit}
 	}
+	h.stats.bytesFetched.Add(int64(len(data)))
 	return obj, data, nil
 }
 
@@ -270,6 +271,7 @@ func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Res
 		return nil, err
 	}
 	out := buf.Bytes()
+	h.stats.bytesRendered.Add(int64(len(out)))
 	return &Result{Data: out, ContentType: info.ContentType(), ETag: etag(out), ModTime: orig.modTime,
 		Expires: orig.expires, Width: info.Width, Height: info.Height, Cache: CacheMiss,
 		RenderTime: time.Since(start)}, nil

@@ -1,6 +1,7 @@
 package rendition
 
 import (
+	"github.com/rendition-go/rendition/cache"
 	"sync"
 	"sync/atomic"
 )
@@ -13,7 +14,13 @@ type Stats struct {
 	Renders       int64            // images decoded and encoded (successful or not)
 	Passthroughs  int64            // non-image files served unchanged
 	Purges        int64            // calls of Purge
+	BytesFetched  int64            // bytes read from the origin
+	BytesRendered int64            // bytes of the images rendered
 	Errors        map[string]int64 // failed requests by X-Rendition-Error code
+
+	// CacheTiers and OriginTiers count the Gets that reached each tier of
+	// the derivative and origin caches, when they are cache.Tiered.
+	CacheTiers, OriginTiers []cache.TierStats
 }
 
 // HitRatio is CacheHits / (CacheHits + CacheMisses), or 0 before any lookup.
@@ -40,6 +47,10 @@ func (h *Handler) Stats() Stats {
 		Renders:       h.stats.renders.Load(),
 		Passthroughs:  h.stats.passthroughs.Load(),
 		Purges:        h.stats.purges.Load(),
+		BytesFetched:  h.stats.bytesFetched.Load(),
+		BytesRendered: h.stats.bytesRendered.Load(),
+		CacheTiers:    tierStats(h.cache),
+		OriginTiers:   tierStats(h.originals),
 		Errors:        errs,
 	}
 }
@@ -47,6 +58,7 @@ func (h *Handler) Stats() Stats {
 // counters are the live values behind Stats.
 type counters struct {
 	cacheHits, cacheMisses, originFetches, renders, passthroughs, purges atomic.Int64
+	bytesFetched, bytesRendered                                          atomic.Int64
 
 	mu   sync.Mutex
 	errs map[string]int64
@@ -59,4 +71,12 @@ func (c *counters) countError(code string) {
 	}
 	c.errs[code]++
 	c.mu.Unlock()
+}
+
+// tierStats returns c's per-tier counters when it is tiered.
+func tierStats(c cache.Cache) []cache.TierStats {
+	if t, ok := c.(*cache.TieredCache); ok {
+		return t.Stats()
+	}
+	return nil
 }

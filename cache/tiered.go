@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 )
 
 // TieredCache is a [Cache] made of tiers tried in order, usually a fast,
@@ -29,6 +30,28 @@ import (
 // joined.
 type TieredCache struct {
 	tiers []Cache
+	stats []tierCounters // one per tier
+}
+
+// TierStats counts the Get calls that reached one tier of a [TieredCache].
+type TierStats struct {
+	Hits, Misses, Errors int64
+}
+
+type tierCounters struct {
+	hits, misses, errors atomic.Int64
+}
+
+// Stats returns the hits, misses and errors of each tier's Gets, in tier
+// order, since the TieredCache was made. A tier is only asked when the
+// tiers before it missed or failed.
+func (t *TieredCache) Stats() []TierStats {
+	out := make([]TierStats, len(t.stats))
+	for i := range t.stats {
+		c := &t.stats[i]
+		out[i] = TierStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Errors: c.errors.Load()}
+	}
+	return out
 }
 
 var (
@@ -45,6 +68,7 @@ func Tiered(tiers ...Cache) *TieredCache {
 			t.tiers = append(t.tiers, c)
 		}
 	}
+	t.stats = make([]tierCounters, len(t.tiers))
 	return t
 }
 
@@ -60,6 +84,7 @@ func (t *TieredCache) Get(ctx context.Context, key string) (*Entry, error) {
 			err = fmt.Errorf("cache: tier %d: Get(%q) returned neither an entry nor an error", i, key)
 		}
 		if err == nil {
+			t.stats[i].hits.Add(1)
 			for j := range i {
 				if failed == nil || !failed[j] {
 					_ = t.tiers[j].Set(ctx, key, e)
@@ -67,7 +92,10 @@ func (t *TieredCache) Get(ctx context.Context, key string) (*Entry, error) {
 			}
 			return e, nil
 		}
-		if !errors.Is(err, ErrMiss) {
+		if errors.Is(err, ErrMiss) {
+			t.stats[i].misses.Add(1)
+		} else {
+			t.stats[i].errors.Add(1)
 			if failed == nil {
 				failed = make([]bool, len(t.tiers))
 			}

@@ -352,3 +352,18 @@ func ExampleTiered() {
 	// Output:
 	// image/webp "a1b2c3" 1
 }
+
+func TestTieredStats(t *testing.T) {
+	ctx := context.Background()
+	fast, slow := cache.NewMemory(nil), cache.NewMemory(nil)
+	c := cache.Tiered(fast, slow)
+	slow.Set(ctx, "k", &cache.Entry{Data: []byte("v")})
+	c.Get(ctx, "k")    // fast misses, slow hits, promoted
+	c.Get(ctx, "k")    // fast hits
+	c.Get(ctx, "none") // both miss
+	got := c.Stats()
+	want := []cache.TierStats{{Hits: 1, Misses: 2}, {Hits: 1, Misses: 1}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("Stats() = %+v, want %+v", got, want)
+	}
+}
