@@ -186,18 +186,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Message: "method " + r.Method + " is not allowed; use GET or HEAD"}, "")
 		return
 	}
-	req, err := h.parseRequest(r) // 1-2 parse and verify: path -> key, signature, query -> Params
+	req, err := h.parseRequest(r) // 1 parse: path -> key, signature verified, query -> Params
 	if err != nil {
 		h.fail(w, r, err, req.Key)
 		return
 	}
 	n := negotiateRequest(r, &req)          // 2 negotiate: Accept and client hints
-	res, err := h.Process(r.Context(), req) // 4-9: key, cache, coalesce, fetch, render, store
+	res, err := h.Process(r.Context(), req) // 3-8: key, cache, coalesce, fetch, render, store
 	if err != nil {
 		h.fail(w, r, err, req.Key)
 		return
 	}
-	h.respond(w, r, req, res, n) // 10 respond
+	h.respond(w, r, req, res, n) // 9 respond
 }
 
 // parseRequest turns the URL into a Request: the path (without its leading
