@@ -140,24 +140,13 @@ func NewWebFolder(base string, opts *WebFolderOptions) (*WebFolder, error) {
 		return nil, err
 	}
 	w := &WebFolder{
-		scheme:       u.Scheme,
-		host:         u.Host,
-		path:         u.Path,
-		rawPath:      u.EscapedPath(),
-		timeout:      opts.Timeout,
-		maxRedirects: opts.MaxRedirects,
+		scheme:  u.Scheme,
+		host:    u.Host,
+		path:    u.Path,
+		rawPath: u.EscapedPath(),
 	}
-	switch {
-	case w.timeout < 0:
-		return nil, fmt.Errorf("source: web folder: negative Timeout %v", w.timeout)
-	case w.timeout == 0:
-		w.timeout = defaultWebTimeout
-	}
-	switch {
-	case w.maxRedirects < 0:
-		w.maxRedirects = 0
-	case w.maxRedirects == 0:
-		w.maxRedirects = defaultMaxRedirects
+	if w.timeout, w.maxRedirects, err = webLimits(opts.Timeout, opts.MaxRedirects, "web folder"); err != nil {
+		return nil, err
 	}
 	if w.header, err = copyHeader(opts.Header, "web folder", "WebFolder"); err != nil {
 		return nil, err
@@ -613,4 +602,22 @@ func (b *webBody) Close() error {
 	err := b.body.Close()
 	b.cancel()
 	return err
+}
+
+// webLimits applies the defaults of a web source's Timeout (0: 10 s;
+// negative: an error) and MaxRedirects (0: 5; negative: none).
+func webLimits(timeout time.Duration, maxRedirects int, what string) (time.Duration, int, error) {
+	switch {
+	case timeout < 0:
+		return 0, 0, fmt.Errorf("source: %s: negative Timeout %v", what, timeout)
+	case timeout == 0:
+		timeout = defaultWebTimeout
+	}
+	switch {
+	case maxRedirects < 0:
+		maxRedirects = 0
+	case maxRedirects == 0:
+		maxRedirects = defaultMaxRedirects
+	}
+	return timeout, maxRedirects, nil
 }

@@ -157,29 +157,18 @@ func NewWebProxy(opts *WebProxyOptions) (*WebProxy, error) {
 		opts = &WebProxyOptions{}
 	}
 	p := &WebProxy{
-		guard:        Guard{AllowPrivate: opts.AllowPrivate},
-		exact:        make(map[string]bool),
-		timeout:      opts.Timeout,
-		maxRedirects: opts.MaxRedirects,
+		guard: Guard{AllowPrivate: opts.AllowPrivate},
+		exact: make(map[string]bool),
 	}
-	switch {
-	case p.timeout < 0:
-		return nil, fmt.Errorf("source: web proxy: negative Timeout %v", p.timeout)
-	case p.timeout == 0:
-		p.timeout = defaultWebTimeout
-	}
-	switch {
-	case p.maxRedirects < 0:
-		p.maxRedirects = 0
-	case p.maxRedirects == 0:
-		p.maxRedirects = defaultMaxRedirects
+	var err error
+	if p.timeout, p.maxRedirects, err = webLimits(opts.Timeout, opts.MaxRedirects, "web proxy"); err != nil {
+		return nil, err
 	}
 	for _, h := range opts.AllowHosts {
 		if err := p.allowHost(h); err != nil {
 			return nil, err
 		}
 	}
-	var err error
 	if p.header, err = copyHeader(opts.Header, "web proxy", "WebProxy"); err != nil {
 		return nil, err
 	}

@@ -16,29 +16,6 @@ import (
 	"github.com/chai2010/webp"
 )
 
-// orientSource maps a pixel (x, y) of the upright image back to the stored
-// image of size w x h, for EXIF orientation o: the definition Orient must
-// follow, itself checked against hand-written layouts in TestOrientLayouts.
-func orientSource(o, w, h, x, y int) (int, int) {
-	switch o {
-	case 2:
-		return w - 1 - x, y
-	case 3:
-		return w - 1 - x, h - 1 - y
-	case 4:
-		return x, h - 1 - y
-	case 5:
-		return y, x
-	case 6:
-		return y, h - 1 - x
-	case 7:
-		return w - 1 - y, h - 1 - x
-	case 8:
-		return w - 1 - y, x
-	}
-	return x, y
-}
-
 func TestOrientLayouts(t *testing.T) {
 	// The stored image is
 	//	a b c
@@ -83,9 +60,9 @@ func TestOrientLayouts(t *testing.T) {
 		// The reference mapping used by the other tests agrees.
 		for y := 0; y < tt.h; y++ {
 			for x := 0; x < tt.w; x++ {
-				sx, sy := orientSource(tt.o, 3, 2, x, y)
+				sx, sy := storedPoint(tt.o, 3, 2, x, y)
 				if v := src.Pix[sy*3+sx]; v != tt.want[y*tt.w+x] {
-					t.Errorf("orientSource(%d) puts %d at (%d,%d), want %d", tt.o, v, x, y, tt.want[y*tt.w+x])
+					t.Errorf("storedPoint(%d) puts %d at (%d,%d), want %d", tt.o, v, x, y, tt.want[y*tt.w+x])
 				}
 			}
 		}
@@ -205,7 +182,7 @@ func TestOrientTypes(t *testing.T) {
 				gb := got.Bounds()
 				for y := 0; y < gb.Dy(); y++ {
 					for x := 0; x < gb.Dx(); x++ {
-						sx, sy := orientSource(o, size.X, size.Y, x, y)
+						sx, sy := storedPoint(o, size.X, size.Y, x, y)
 						g := got.At(gb.Min.X+x, gb.Min.Y+y)
 						s := src.At(b.Min.X+sx, b.Min.Y+sy)
 						if !sameColor(g, s, tol) {
