@@ -17,7 +17,8 @@
 #	bash .ci/services.sh go test -race -count=1 ./integration/
 #
 # Exported: RENDITION_TEST_S3_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-# RENDITION_TEST_AZBLOB_URL, AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY. A
+# RENDITION_TEST_AZBLOB_URL, AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_KEY and
+# RENDITION_VARNISHD (Debian's varnish is installed when missing). A
 # service whose URL variable is already set is left to the caller and not
 # started.
 #
@@ -272,6 +273,12 @@ _rci_main() {
 	_rci_pids=(${_rci_pids[@]+"${_rci_pids[@]}"})
 	mkdir -p "$_rci_cache" || return 1
 	_rci_need_packages curl:curl openssl:openssl || return 1
+	# Varnish, for the CDN-in-front test (the test starts its own varnishd).
+	if [ ! -x /usr/sbin/varnishd ] && ! command -v varnishd >/dev/null 2>&1; then
+		_rci_need_packages varnishd:varnish || return 1
+	fi
+	RENDITION_VARNISHD=$(command -v varnishd || echo /usr/sbin/varnishd)
+	export RENDITION_VARNISHD
 	if [ -z "${RENDITION_TEST_S3_URL:-}" ]; then
 		_rci_install_minio || return 1
 	fi
