@@ -80,6 +80,11 @@ type Entry struct {
 	// Expires is when the entry stops being served; zero means never. An
 	// entry whose Expires is not after the current time is a miss.
 	Expires time.Time
+	// FreshUntil, when set (before Expires), is when the entry becomes
+	// stale: caches still return it until Expires, and the caller decides
+	// whether a stale entry may be used (stale-while-revalidate,
+	// stale-if-error, RFC 5861).
+	FreshUntil time.Time
 
 	// Status is 0 or 200 for a successful answer, otherwise the HTTP status
 	// of a cached error answer.

@@ -9,23 +9,25 @@ import (
 	"time"
 )
 
-// The encoding of an entry stored by [Bucket], version 1. All integers are
-// big-endian.
+// The encoding of an entry stored by [Bucket], version 2. All integers are
+// big-endian. Objects of another version are misses.
 //
 //	offset  size  field
 //	0       4     magic "\x89RCE"
-//	4       1     version, 1
+//	4       1     version, 2
 //	5       8     Status, int64
 //	13      8     ModTime, seconds since the Unix epoch, int64
 //	21      4     ModTime, nanoseconds within the second, uint32 < 1e9
 //	25      8     Expires, seconds since the Unix epoch, int64
 //	33      4     Expires, nanoseconds within the second, uint32 < 1e9
-//	37      2     length of the key, uint16
-//	39      2     length of ContentType, uint16
-//	41      2     length of ETag, uint16
-//	43      2     length of ErrorCode, uint16
-//	45      4     length of Data, uint32, at most maxDataLen
-//	49      ...   the key, ContentType, ETag, ErrorCode and Data, in order
+//	37      8     FreshUntil, seconds since the Unix epoch, int64
+//	45      4     FreshUntil, nanoseconds within the second, uint32 < 1e9
+//	49      2     length of the key, uint16
+//	51      2     length of ContentType, uint16
+//	53      2     length of ETag, uint16
+//	55      2     length of ErrorCode, uint16
+//	57      4     length of Data, uint32, at most maxDataLen
+//	61      ...   the key, ContentType, ETag, ErrorCode and Data, in order
 //	end-4   4     CRC-32C (Castagnoli) of every byte before it
 //
 // The key is stored so that an object found under a key's name is never
@@ -45,9 +47,9 @@ import (
 // so encoding a decoded entry reproduces its bytes exactly.
 const (
 	entryMagic   = "\x89RCE"
-	entryVersion = 1
+	entryVersion = 2
 
-	entryHeaderLen  = 49
+	entryHeaderLen  = 61
 	entryTrailerLen = 4
 
 	// maxStringLen is the longest key, ContentType, ETag or ErrorCode the
@@ -106,6 +108,10 @@ func appendEntryHeader(dst []byte, key string, e *Entry) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
+	freshSec, freshNsec, err := encodeTime("FreshUntil", e.FreshUntil)
+	if err != nil {
+		return dst, err
+	}
 
 	dst = append(dst, entryMagic...)
 	dst = append(dst, entryVersion)
@@ -114,6 +120,8 @@ func appendEntryHeader(dst []byte, key string, e *Entry) ([]byte, error) {
 	dst = binary.BigEndian.AppendUint32(dst, modNsec)
 	dst = binary.BigEndian.AppendUint64(dst, uint64(expSec))
 	dst = binary.BigEndian.AppendUint32(dst, expNsec)
+	dst = binary.BigEndian.AppendUint64(dst, uint64(freshSec))
+	dst = binary.BigEndian.AppendUint32(dst, freshNsec)
 	for _, f := range strs {
 		dst = binary.BigEndian.AppendUint16(dst, uint16(len(f.s)))
 	}
@@ -186,10 +194,10 @@ func decodeEntry(b []byte) (key string, e *Entry, err error) {
 	var strLens [4]int
 	strTotal := 0
 	for i := range strLens {
-		strLens[i] = int(be.Uint16(b[37+2*i:]))
+		strLens[i] = int(be.Uint16(b[49+2*i:]))
 		strTotal += strLens[i]
 	}
-	dataLen := int64(be.Uint32(b[45:]))
+	dataLen := int64(be.Uint32(b[57:]))
 	if dataLen > maxDataLen {
 		return "", nil, fmt.Errorf("%w: Data length %d over the limit of %d", errCorrupt, dataLen, maxDataLen)
 	}
@@ -217,6 +225,10 @@ func decodeEntry(b []byte) (key string, e *Entry, err error) {
 	if err != nil {
 		return "", nil, err
 	}
+	freshUntil, err := decodeTime("FreshUntil", int64(be.Uint64(b[37:])), be.Uint32(b[45:]))
+	if err != nil {
+		return "", nil, err
+	}
 
 	// One allocation holds the four strings.
 	strs := string(b[entryHeaderLen : entryHeaderLen+strTotal])
@@ -233,6 +245,7 @@ func decodeEntry(b []byte) (key string, e *Entry, err error) {
 		ETag:        fields[2],
 		ModTime:     modTime,
 		Expires:     expires,
+		FreshUntil:  freshUntil,
 		Status:      int(status),
 		ErrorCode:   fields[3],
 	}

@@ -23,6 +23,7 @@ var codecEntries = []struct {
 		ETag:        `"d41d8cd98f00b204"`,
 		ModTime:     time.Date(2024, 2, 29, 12, 30, 45, 0, time.UTC),
 		Expires:     time.Date(2030, 1, 1, 0, 0, 0, 123456789, time.UTC),
+		FreshUntil:  time.Date(2029, 12, 1, 0, 0, 0, 5, time.UTC),
 		Status:      200,
 	}},
 	{"error answer", "photos/missing.jpg", Entry{
@@ -144,22 +145,23 @@ func TestDecodeEntryRejects(t *testing.T) {
 		{"other magic", mod(func(b []byte) []byte { b[1] = 'X'; return reseal(b) }), "magic"},
 		{"text file", []byte("hello, world\n"), "magic"},
 		{"version 0", mod(func(b []byte) []byte { b[4] = 0; return reseal(b) }), "version 0"},
-		{"version 2", mod(func(b []byte) []byte { b[4] = 2; return reseal(b) }), "version 2"},
+		{"version 1", mod(func(b []byte) []byte { b[4] = 1; return reseal(b) }), "version 1"},
+		{"version 3", mod(func(b []byte) []byte { b[4] = 3; return reseal(b) }), "version 3"},
 		{"header cut", valid[:entryHeaderLen], "truncated"},
 		{"last byte cut", valid[:len(valid)-1], "truncated"},
 		{"trailing byte", append(bytes.Clone(valid), 0), "trailing"},
 		{"checksum flipped", mod(func(b []byte) []byte { b[len(b)-1] ^= 1; return b }), "checksum"},
 		{"data flipped", mod(func(b []byte) []byte { b[len(b)-5] ^= 0x80; return b }), "checksum"},
 		{"data length huge", mod(func(b []byte) []byte {
-			binary.BigEndian.PutUint32(b[45:], 0xffffffff)
+			binary.BigEndian.PutUint32(b[57:], 0xffffffff)
 			return reseal(b)
 		}), "over the limit"},
 		{"data length one more", mod(func(b []byte) []byte {
-			binary.BigEndian.PutUint32(b[45:], binary.BigEndian.Uint32(b[45:])+1)
+			binary.BigEndian.PutUint32(b[57:], binary.BigEndian.Uint32(b[57:])+1)
 			return reseal(b)
 		}), "truncated"},
 		{"key length one less", mod(func(b []byte) []byte {
-			binary.BigEndian.PutUint16(b[37:], binary.BigEndian.Uint16(b[37:])-1)
+			binary.BigEndian.PutUint16(b[49:], binary.BigEndian.Uint16(b[49:])-1)
 			return reseal(b)
 		}), "trailing"},
 		{"nanoseconds 1e9", mod(func(b []byte) []byte {
@@ -218,9 +220,9 @@ func TestDecodeEntryAllocs(t *testing.T) {
 	// lengths are found to disagree with the input.
 	b := mustEncode(t, "k", &Entry{})
 	for i := range 4 {
-		binary.BigEndian.PutUint16(b[37+2*i:], 0xffff)
+		binary.BigEndian.PutUint16(b[49+2*i:], 0xffff)
 	}
-	binary.BigEndian.PutUint32(b[45:], maxDataLen)
+	binary.BigEndian.PutUint32(b[57:], maxDataLen)
 	reseal(b)
 	allocs := testing.AllocsPerRun(100, func() {
 		if _, _, err := decodeEntry(b); err == nil {

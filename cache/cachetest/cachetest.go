@@ -133,6 +133,9 @@ func diff(got, want *cache.Entry) string {
 	if !got.Expires.Equal(want.Expires) {
 		d = append(d, fmt.Sprintf("Expires: got %v, want %v", got.Expires, want.Expires))
 	}
+	if !got.FreshUntil.Equal(want.FreshUntil) {
+		d = append(d, fmt.Sprintf("FreshUntil: got %v, want %v", got.FreshUntil, want.FreshUntil))
+	}
 	if got.Status != want.Status {
 		d = append(d, fmt.Sprintf("Status: got %d, want %d", got.Status, want.Status))
 	}
@@ -206,6 +209,7 @@ func testRoundTrip(t *testing.T, c cache.Cache) {
 			ETag:        `"d41d8cd98f00b204"`,
 			ModTime:     modTime,
 			Expires:     future(),
+			FreshUntil:  future().Add(-time.Minute),
 			Status:      200,
 		},
 		"status-zero": {
