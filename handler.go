@@ -53,6 +53,17 @@ type Options struct {
 	// TTLMode says how TTL and the origin's Cache-Control combine; the
 	// default enforces TTL as a minimum.
 	TTLMode TTLMode
+	// StaleWhileRevalidate is how long after an original stops being fresh
+	// it is still used, while one background request refreshes it (RFC
+	// 5861); it is also sent to CDNs in Cache-Control. The default is a day;
+	// a negative value turns it off.
+	StaleWhileRevalidate time.Duration
+	// StaleIfError is how long after an original stops being fresh it is
+	// still used when the origin fails (5xx, a broken connection, a
+	// timeout; not a 404). The default is a week; a negative value turns it
+	// off.
+	StaleIfError time.Duration
+
 	// ErrorTTL is the max-age and cache lifetime of error answers that are
 	// not transient (not found, not an image, over a limit): 5 minutes.
 	ErrorTTL time.Duration
@@ -96,11 +107,13 @@ type Options struct {
 
 // The defaults of [Options].
 const (
-	DefaultMemoryBytes   = 256 << 20
-	DefaultOriginalBytes = 128 << 20
-	DefaultTTL           = 90 * 24 * time.Hour
-	DefaultErrorTTL      = 5 * time.Minute
-	DefaultFetchTimeout  = 10 * time.Second
+	DefaultMemoryBytes          = 256 << 20
+	DefaultOriginalBytes        = 128 << 20
+	DefaultTTL                  = 90 * 24 * time.Hour
+	DefaultErrorTTL             = 5 * time.Minute
+	DefaultStaleWhileRevalidate = 24 * time.Hour
+	DefaultStaleIfError         = 7 * 24 * time.Hour
+	DefaultFetchTimeout         = 10 * time.Second
 	// MaxQueryBytes is the longest query string accepted; a longer one is a
 	// 400 EINVAL naming the query.
 	MaxQueryBytes = 8 << 10
@@ -140,6 +153,8 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	o.OriginalBytes = orDefault(o.OriginalBytes, DefaultOriginalBytes)
 	o.TTL = orDefault(o.TTL, DefaultTTL)
 	o.ErrorTTL = orDefault(o.ErrorTTL, DefaultErrorTTL)
+	o.StaleWhileRevalidate = max(0, orDefault(o.StaleWhileRevalidate, DefaultStaleWhileRevalidate))
+	o.StaleIfError = max(0, orDefault(o.StaleIfError, DefaultStaleIfError))
 	o.FetchTimeout = orDefault(o.FetchTimeout, DefaultFetchTimeout)
 	o.MaxRenders = orDefault(o.MaxRenders, runtime.GOMAXPROCS(0))
 	o.MaxQueue = orDefault(o.MaxQueue, 8*o.MaxRenders)
@@ -284,7 +299,7 @@ func (h *Handler) respond(w http.ResponseWriter, r *http.Request, req Request, r
 	}
 	hdr.Set("Content-Type", res.ContentType)
 	hdr.Set("ETag", res.ETag)
-	hdr.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", h.maxAge(res.Expires)))
+	hdr.Set("Cache-Control", h.cacheControl(res.Expires))
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("X-Cache", res.Cache)
 	hdr.Set("Server-Timing", serverTiming(res))

@@ -179,7 +179,7 @@ func TestHeaders(t *testing.T) {
 	}
 	want := map[string]string{
 		"Content-Type":           "image/jpeg",
-		"Cache-Control":          "public, max-age=3600",
+		"Cache-Control":          "public, max-age=3600, stale-while-revalidate=86400, stale-if-error=604800",
 		"X-Content-Type-Options": "nosniff",
 		"X-Cache":                "MISS",
 		"Content-Disposition":    `attachment; filename="my thumb.jpg"`,

@@ -174,18 +174,90 @@ type original struct {
 	fetchTime   time.Duration
 }
 
-// original returns the original from the origin cache, or reads it from
-// the source (once for concurrent requests of any derivative of it) and
-// caches it for the TTL policy's lifetime.
+// original returns the original of key: from the origin cache while it is
+// fresh; stale within the stale windows of RFC 5861 (while one background
+// request refreshes it, or while the origin fails); otherwise read from the
+// source, once for concurrent requests of any derivative of it, and cached
+// for the TTL policy's lifetime.
 func (h *Handler) original(ctx context.Context, k keys, key string) (*original, error) {
-	if e, err := h.originals.Get(ctx, k.original); err == nil && e.Status < 400 {
-		return &original{data: e.Data, contentType: e.ContentType, etag: e.ETag, modTime: e.ModTime, expires: e.Expires}, nil
-	} else if err != nil && !errors.Is(err, cache.ErrMiss) {
-		h.opts.Logger.Warn("origin cache get failed", "key", k.original, "err", err)
+	e, err := h.originals.Get(ctx, k.original)
+	if err != nil || e.Status >= 400 {
+		if err != nil && !errors.Is(err, cache.ErrMiss) {
+			h.opts.Logger.Warn("origin cache get failed", "key", k.original, "err", err)
+		}
+		e = nil
 	}
+	now := h.now()
+	if e != nil {
+		fresh := freshUntil(e)
+		switch {
+		case now.Before(fresh):
+			return cachedOriginal(e, fresh), nil
+		case now.Before(fresh.Add(h.opts.StaleWhileRevalidate)):
+			// Serve it stale and refresh it in the background; refresh is
+			// coalesced per key, so one refresh runs however many requests
+			// see the stale copy.
+			h.stats.staleServed.Add(1)
+			go func() {
+				if _, err := h.refresh(context.WithoutCancel(ctx), k, key, e); err != nil {
+					h.opts.Logger.Warn("background refresh failed", "key", key, "err", err)
+				}
+			}()
+			return cachedOriginal(e, now), nil
+		}
+	}
+	o, err := h.refresh(ctx, k, key, e)
+	if err != nil && e != nil && originFailed(err) && now.Before(e.FreshUntil.Add(h.opts.StaleIfError)) {
+		h.stats.staleServed.Add(1)
+		h.opts.Logger.Warn("serving a stale original: the origin failed", "key", key, "err", err)
+		return cachedOriginal(e, now), nil
+	}
+	return o, err
+}
+
+// freshUntil is when a cached original becomes stale.
+func freshUntil(e *cache.Entry) time.Time {
+	if e.FreshUntil.IsZero() {
+		return e.Expires
+	}
+	return e.FreshUntil
+}
+
+// cachedOriginal is the original held by e. What is rendered from it may be
+// cached until expires: a stale original gets now, so nothing rendered from
+// it is stored and its answers carry max-age=0.
+func cachedOriginal(e *cache.Entry, expires time.Time) *original {
+	return &original{data: e.Data, contentType: e.ContentType, etag: e.ETag, modTime: e.ModTime, expires: expires}
+}
+
+// originFailed reports whether err is the origin's failure (5xx, a broken
+// connection, a timeout), for which a stale copy may be served, rather than
+// its answer (not found, permission denied).
+func originFailed(err error) bool {
+	return errors.Is(err, source.ErrUnavailable) || errors.Is(err, source.ErrTimeout) ||
+		errors.Is(err, context.DeadlineExceeded)
+}
+
+// refresh reads the original from the source, once for concurrent callers,
+// and stores it in the origin cache, fresh for the TTL policy's lifetime and
+// kept for the stale windows after it. With a stale copy, the request is
+// conditional when the source supports it: an unchanged original keeps its
+// bytes and gets a new lifetime.
+func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.Entry) (*original, error) {
 	o, err, _ := h.originFlights.Do(ctx, k.original, func(ctx context.Context) (*original, error) {
+		// A refresh that ended between the caller's look and Do has stored
+		// a fresh original: use it rather than fetch again.
+		if e, err := h.originals.Get(ctx, k.original); err == nil && e.Status < 400 {
+			if fresh := freshUntil(e); h.now().Before(fresh) {
+				return cachedOriginal(e, fresh), nil
+			}
+		}
 		start := h.now()
-		obj, data, err := h.fetch(ctx, key)
+		obj, data, err := h.fetch(ctx, key, stale)
+		if errors.Is(err, source.ErrNotModified) && stale != nil {
+			obj = &source.Object{ContentType: stale.ContentType, ETag: stale.ETag, ModTime: stale.ModTime}
+			data, err = stale.Data, nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -196,7 +268,8 @@ func (h *Handler) original(ctx context.Context, k keys, key string) (*original, 
 		}
 		if o.expires.After(start) && !h.purgedSince(k.prefix, start) {
 			err := h.originals.Set(ctx, k.original, &cache.Entry{Data: data, ContentType: o.contentType,
-				ETag: o.etag, ModTime: o.modTime, Expires: o.expires})
+				ETag: o.etag, ModTime: o.modTime, FreshUntil: o.expires,
+				Expires: o.expires.Add(max(h.opts.StaleWhileRevalidate, h.opts.StaleIfError))})
 			if err != nil {
 				h.opts.Logger.Warn("origin cache set failed", "key", k.original, "err", err)
 			}
@@ -206,11 +279,25 @@ func (h *Handler) original(ctx context.Context, k keys, key string) (*original, 
 	return o, err
 }
 
+// conditionalSource is implemented by sources that can revalidate with the
+// origin's validators (source.WebFolder, source.WebProxy).
+type conditionalSource interface {
+	OpenIfChanged(ctx context.Context, key, etag string, modTime time.Time) (*source.Object, error)
+}
+
 // fetch reads the original from the source, bounded in time and in bytes.
-func (h *Handler) fetch(ctx context.Context, key string) (*source.Object, []byte, error) {
+// With a stale copy and a source that supports it, the request carries the
+// copy's validators, and an unchanged original is source.ErrNotModified.
+func (h *Handler) fetch(ctx context.Context, key string, stale *cache.Entry) (*source.Object, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.opts.FetchTimeout)
 	defer cancel()
-	obj, err := h.src.Open(ctx, key)
+	var obj *source.Object
+	var err error
+	if c, ok := h.src.(conditionalSource); ok && stale != nil && (stale.ETag != "" || !stale.ModTime.IsZero()) {
+		obj, err = c.OpenIfChanged(ctx, key, stale.ETag, stale.ModTime)
+	} else {
+		obj, err = h.src.Open(ctx, key)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

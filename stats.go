@@ -14,6 +14,7 @@ type Stats struct {
 	Renders       int64            // images decoded and encoded (successful or not)
 	Passthroughs  int64            // non-image files served unchanged
 	Purges        int64            // calls of Purge
+	StaleServed   int64            // originals used stale (stale-while-revalidate or stale-if-error)
 	BytesFetched  int64            // bytes read from the origin
 	BytesRendered int64            // bytes of the images rendered
 	Errors        map[string]int64 // failed requests by X-Rendition-Error code
@@ -47,6 +48,7 @@ func (h *Handler) Stats() Stats {
 		Renders:       h.stats.renders.Load(),
 		Passthroughs:  h.stats.passthroughs.Load(),
 		Purges:        h.stats.purges.Load(),
+		StaleServed:   h.stats.staleServed.Load(),
 		BytesFetched:  h.stats.bytesFetched.Load(),
 		BytesRendered: h.stats.bytesRendered.Load(),
 		CacheTiers:    tierStats(h.cache),
@@ -58,7 +60,7 @@ func (h *Handler) Stats() Stats {
 // counters are the live values behind Stats.
 type counters struct {
 	cacheHits, cacheMisses, originFetches, renders, passthroughs, purges atomic.Int64
-	bytesFetched, bytesRendered                                          atomic.Int64
+	bytesFetched, bytesRendered, staleServed                             atomic.Int64
 
 	mu   sync.Mutex
 	errs map[string]int64

@@ -95,3 +95,16 @@ func (h *Handler) maxAge(expires time.Time) int {
 	}
 	return int((left + time.Second - 1) / time.Second)
 }
+
+// cacheControl is the Cache-Control of a successful answer that expires at
+// expires, with the stale windows a CDN may use.
+func (h *Handler) cacheControl(expires time.Time) string {
+	cc := "public, max-age=" + strconv.Itoa(h.maxAge(expires))
+	if s := h.opts.StaleWhileRevalidate; s > 0 {
+		cc += ", stale-while-revalidate=" + strconv.Itoa(int(s/time.Second))
+	}
+	if s := h.opts.StaleIfError; s > 0 {
+		cc += ", stale-if-error=" + strconv.Itoa(int(s/time.Second))
+	}
+	return cc
+}
