@@ -27,7 +27,7 @@
 //     sharpness for speed. Reductions filter over the whole source area, so
 //     they do not alias.
 //   - Encoding: [Encode] writes JPEG, PNG, GIF or WebP at the requested
-//     quality.
+//     quality, and AVIF when [Options].AVIF enables it (slow to encode).
 //
 // [Transform] is the whole pipeline for bytes in, bytes out, with the
 // default limits and kernel; [Render] is the same with [Options].
@@ -57,9 +57,10 @@
 //	max-h (max-height)     whole pixels 1..8192                          none        max-h=800
 //	dpr                    number in (0, 5], multiplies w and h          1           dpr=2
 //	q                      whole number 0..100 (0 means 1)               75 (45)     q=60
-//	fm                     jpg (or jpeg) png gif webp                    source's    fm=webp
+//	fm                     jpg (or jpeg) png gif webp avif               source's    fm=webp
 //	lossless               1 0 true false (WebP)                         false       lossless=1
 //	auto                   comma list of format compress; may repeat     none        auto=format,compress
+//	ch                     comma list of width dpr save-data (hints)     none        ch=width,dpr
 //	flip                   h v hv (or vh)                                none        flip=h
 //	rot                    0 90 180 270, degrees clockwise               0           rot=90
 //	orient (or)            0..8 (EXIF values), 90 180 270                EXIF        orient=6
@@ -112,9 +113,9 @@
 //
 // Parsing is strict, so that a typo does not silently render the wrong
 // image. The other parameters of imgix's Rendering API (bri, con, blur, txt,
-// mark, pad, border, trim, cs, ch, expires and the rest, with their aliases
+// mark, pad, border, trim, cs, expires and the rest, with their aliases
 // and base64 variants) are refused as "not supported yet", as are the
-// values fit=facearea, crop=faces, entropy and edges, fm=avif, pjpg, png8,
+// values fit=facearea, crop=faces, entropy and edges, fm=pjpg, png8,
 // png32, json, blurhash, jp2, jxr, mp4 and webm, auto=enhance, redeye and
 // true, fill=blur, gen, generative and gradient, and rot at angles other than
 // multiples of 90. Any other name is an "unknown parameter". The handler

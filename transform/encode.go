@@ -16,10 +16,10 @@ import (
 // EncodeOptions tunes [Encode]. A nil *EncodeOptions, and every zero field,
 // means the default. EncodeOptions is a plain value, safe to share.
 type EncodeOptions struct {
-	// Quality is the lossy quality, 1..100, for JPEG and lossy WebP; 0
-	// means 75.
+	// Quality is the lossy quality, 1..100, for JPEG, lossy WebP and
+	// lossy AVIF; 0 means 75.
 	Quality int
-	// Lossless asks for lossless WebP; other formats ignore it.
+	// Lossless asks for lossless WebP or AVIF; other formats ignore it.
 	Lossless bool
 	// Colors is the palette size for GIF, 2..256; 0 means 256. One entry
 	// is used for transparency when the image has transparent pixels.
@@ -48,12 +48,13 @@ func (b *pngBufferPool) Get() *png.EncoderBuffer {
 
 func (b *pngBufferPool) Put(buf *png.EncoderBuffer) { b.p.Put(buf) }
 
-// Encode writes img to w in format f (JPEG, PNG, GIF or WebP) with the options
-// o (nil means the defaults). It never writes metadata: no EXIF, so no
-// orientation tag, travels to the output. JPEG has no alpha channel: a
+// Encode writes img to w in format f (JPEG, PNG, GIF, WebP or AVIF) with the
+// options o (nil means the defaults). It never writes metadata: no EXIF, so
+// no orientation tag, travels to the output. JPEG has no alpha channel: a
 // non-opaque image is composited on o.Background. GIF is quantised to a
 // palette of o.Colors with Floyd–Steinberg dithering, unless img is already
-// an *image.Paletted that small.
+// an *image.Paletted that small. AVIF is slow to write, and the first AVIF
+// encode in a process takes seconds more (see [WarmUpAVIF]).
 //
 // Encode returns an error for formats it cannot write (BMP, TIFF, "") and
 // for an empty image or options out of range. It does not modify img and is
@@ -63,7 +64,7 @@ func Encode(w io.Writer, img image.Image, f Format, o *EncodeOptions) error {
 	if o != nil {
 		opt = *o
 	}
-	if !f.CanEncode() {
+	if !f.CanEncode() && f != AVIF {
 		return fmt.Errorf("transform: cannot encode format %q", f)
 	}
 	if opt.Quality == 0 {
@@ -91,6 +92,8 @@ func Encode(w io.Writer, img image.Image, f Format, o *EncodeOptions) error {
 		err = encodeGIF(w, img, opt)
 	case WebP:
 		err = encodeWebP(w, img, opt)
+	case AVIF:
+		err = encodeAVIF(w, img, opt)
 	}
 	if err != nil {
 		return fmt.Errorf("transform: encode %s: %w", f, err)

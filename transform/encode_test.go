@@ -260,7 +260,7 @@ func TestEncodeErrors(t *testing.T) {
 		{"BMP", img, BMP, nil, `"bmp"`},
 		{"TIFF", img, TIFF, nil, `"tiff"`},
 		{"no format", img, "", nil, `""`},
-		{"unknown format", img, "avif", nil, `"avif"`},
+		{"unknown format", img, "heic", nil, `"heic"`},
 		{"quality over 100", img, JPEG, &EncodeOptions{Quality: 101}, "quality 101"},
 		{"negative quality", img, WebP, &EncodeOptions{Quality: -1}, "quality -1"},
 		{"one colour", img, GIF, &EncodeOptions{Colors: 1}, "1 colours"},

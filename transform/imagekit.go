@@ -33,7 +33,7 @@ const (
 //	fo-top_left ...     crop=top,left (center, top, bottom, left, right and
 //	                    their corners)
 //	dpr-2, dpr-auto     dpr; dpr-auto: ch=dpr
-//	f-webp, f-auto      fm (jpg, png, gif, webp); auto=format; f-orig: the
+//	f-webp, f-auto      fm (jpg, png, gif, webp, avif); auto=format; f-orig: the
 //	                    source's format
 //	q-80, lo-true       q; lossless
 //	bg-FF0000           bg: RRGGBB, or RRGGBBAA with AA an opacity in

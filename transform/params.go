@@ -51,7 +51,7 @@ type Params struct {
 	// Format is the output format (fm); "" means the source's own format.
 	Format Format
 
-	// Lossless asks WebP for lossless encoding (lossless=1).
+	// Lossless asks WebP and AVIF for lossless encoding (lossless=1).
 	Lossless bool
 
 	// Auto holds the auto= flags.
@@ -162,6 +162,7 @@ const (
 	PNG  Format = "png"
 	GIF  Format = "gif"
 	WebP Format = "webp"
+	AVIF Format = "avif" // encode only, when enabled: see [Options].AVIF
 	BMP  Format = "bmp"  // decode only
 	TIFF Format = "tiff" // decode only
 )
@@ -177,6 +178,8 @@ func (f Format) ContentType() string {
 		return "image/gif"
 	case WebP:
 		return "image/webp"
+	case AVIF:
+		return "image/avif"
 	case BMP:
 		return "image/bmp"
 	case TIFF:
@@ -185,7 +188,9 @@ func (f Format) ContentType() string {
 	return ""
 }
 
-// CanEncode reports whether Rendition can write images in format f.
+// CanEncode reports whether Rendition can always write images in format f.
+// It is false for AVIF, which [Encode] writes but [Render] only produces when
+// [Options].AVIF enables it.
 func (f Format) CanEncode() bool {
 	switch f {
 	case JPEG, PNG, GIF, WebP:
@@ -195,7 +200,7 @@ func (f Format) CanEncode() bool {
 }
 
 // HasAlpha reports whether format f can carry transparency.
-func (f Format) HasAlpha() bool { return f == PNG || f == GIF || f == WebP }
+func (f Format) HasAlpha() bool { return f == PNG || f == GIF || f == WebP || f == AVIF }
 
 // ParamError reports a parameter that is unknown, malformed or out of range.
 // Param is the name as it appeared in the URL.

@@ -268,7 +268,7 @@ const (
 	reasonBound    = "must be a whole number from 1 to 8192"
 	reasonDPR      = "must be a number greater than 0 and at most 5"
 	reasonQuality  = "must be a whole number from 0 to 100"
-	reasonFormat   = "unknown format (supported: jpg, png, gif, webp)"
+	reasonFormat   = "unknown format (supported: jpg, png, gif, webp, avif)"
 	reasonBool     = "must be 1, 0, true or false"
 	reasonAuto     = "must be a comma-separated list of format and compress"
 	reasonFlip     = "must be h, v or hv"
@@ -386,7 +386,9 @@ func (qp *queryParser) set(canon, v string) string {
 			p.Format = GIF
 		case "webp":
 			p.Format = WebP
-		case "pjpg", "png8", "png32", "avif", "json", "blurhash", "jp2", "jxr", "mp4", "webm":
+		case "avif":
+			p.Format = AVIF
+		case "pjpg", "png8", "png32", "json", "blurhash", "jp2", "jxr", "mp4", "webm":
 			return reasonUnsupported
 		default:
 			return reasonFormat

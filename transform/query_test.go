@@ -139,6 +139,8 @@ func TestParseQuery(t *testing.T) {
 		{"fm=png", Params{Format: PNG}},
 		{"fm=gif", Params{Format: GIF}},
 		{"fm=webp", Params{Format: WebP}},
+		{"fm=avif", Params{Format: AVIF}},
+		{"fm=avif&lossless=1&q=50", Params{Format: AVIF, Lossless: true, Quality: 50}},
 
 		// lossless.
 		{"lossless=1", Params{Lossless: true}},
@@ -469,7 +471,7 @@ func TestParseQueryErrors(t *testing.T) {
 }
 
 func TestParseQueryUnsupportedFormats(t *testing.T) {
-	for _, fm := range []string{"pjpg", "png8", "png32", "avif", "json", "blurhash", "jp2", "jxr", "mp4", "webm"} {
+	for _, fm := range []string{"pjpg", "png8", "png32", "json", "blurhash", "jp2", "jxr", "mp4", "webm"} {
 		_, err := ParseQuery(url.Values{"fm": {fm}})
 		want := &ParamError{Param: "fm", Value: fm, Reason: reasonUnsupported}
 		if !reflect.DeepEqual(err, want) {
@@ -644,6 +646,7 @@ func TestParamsEncode(t *testing.T) {
 		{"auto=format", "auto=format"},
 		{"w=0.000001&h=1", "h=1&w=0.000001"},
 		{"fm=gif&fit=fillmax&w=100&h=100", "fit=fillmax&fm=gif&h=100&w=100"},
+		{"q=60&fm=avif", "fm=avif&q=60"},
 	}
 	for _, tt := range tests {
 		p, err := parseRawQuery(t, tt.query)

@@ -17,6 +17,11 @@ type Options struct {
 	Limits Limits
 	// Kernel resamples the image; the zero Kernel means [Lanczos3].
 	Kernel Kernel
+	// AVIF enables AVIF output (fm=avif). It is off by default because
+	// encoding AVIF is slow: several times slower than WebP, plus seconds
+	// for the first encode in a process (see [WarmUpAVIF]). When it is off,
+	// asking for AVIF is a [*ParamError].
+	AVIF bool
 }
 
 // Info describes a rendered image.
@@ -80,6 +85,11 @@ func RenderChain(ctx context.Context, w io.Writer, src []byte, steps []Params, o
 		o.Kernel = Lanczos3
 	}
 
+	out := outputOf(steps)
+	if out.Format == AVIF && !o.AVIF {
+		return Info{}, &ParamError{Param: "fm", Value: string(AVIF), Reason: "AVIF output is not enabled on this server"}
+	}
+
 	cfg, err := DecodeConfig(src)
 	if err != nil {
 		return Info{}, err
@@ -94,7 +104,6 @@ func RenderChain(ctx context.Context, w io.Writer, src []byte, steps []Params, o
 	if err != nil {
 		return Info{}, err
 	}
-	out := outputOf(steps)
 	format := outputFormat(out, cfg.Format, img)
 	for i, p := range steps {
 		if err := ctx.Err(); err != nil {
