@@ -84,6 +84,12 @@ type Options struct {
 	// choice of an open server. See package signing for the three schemes.
 	Verifier signing.Verifier
 
+	// AVIF enables AVIF output: fm=avif, and auto=format for clients that
+	// list image/avif. It is off by default because encoding AVIF costs
+	// about three times WebP's CPU; call transform.WarmUpAVIF at start so
+	// that no request pays the encoder's one-time set-up.
+	AVIF bool
+
 	// AllowUnsigned lets the handler serve, without a Verifier, a source
 	// that requires signed URLs (a source.WebProxy, which fetches whatever
 	// URL a request names). New refuses that combination otherwise. Leave
@@ -206,8 +212,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, req.Key)
 		return
 	}
-	n := negotiateRequest(r, &req)          // 2 negotiate: Accept and client hints
-	res, err := h.Process(r.Context(), req) // 3-8: key, cache, coalesce, fetch, render, store
+	n := negotiateRequest(r, &req, h.opts.AVIF) // 2 negotiate: Accept and client hints
+	res, err := h.Process(r.Context(), req)     // 3-8: key, cache, coalesce, fetch, render, store
 	if err != nil {
 		h.fail(w, r, err, req.Key)
 		return

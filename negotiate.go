@@ -16,13 +16,14 @@ type negotiated struct {
 	acceptCH bool     // the URL uses client hints: ask the browser for them
 }
 
-// negotiateRequest resolves what the headers decide in every step of req.
-func negotiateRequest(r *http.Request, req *Request) negotiated {
+// negotiateRequest resolves what the headers decide in every step of req;
+// avif says whether AVIF output is enabled.
+func negotiateRequest(r *http.Request, req *Request, avif bool) negotiated {
 	var n negotiated
-	req.Params, n = negotiateParams(r, req.Params)
+	req.Params, n = negotiateParams(r, req.Params, avif)
 	for i := range req.Then {
 		var more negotiated
-		req.Then[i], more = negotiateParams(r, req.Then[i])
+		req.Then[i], more = negotiateParams(r, req.Then[i], avif)
 		n.vary = append(n.vary, more.vary...)
 		n.acceptCH = n.acceptCH || more.acceptCH
 	}
@@ -32,8 +33,9 @@ func negotiateRequest(r *http.Request, req *Request) negotiated {
 // negotiateParams resolves what the request headers decide into concrete
 // parameters, so that the derivative key names exactly what is rendered:
 //
-//   - auto=format: WebP when the client lists image/webp explicitly (a
-//     wildcard is not enough: every browser sends image/*), else the format
+//   - auto=format: AVIF when it is enabled and the client lists image/avif
+//     explicitly, else WebP when it lists image/webp (a wildcard is not
+//     enough: every browser sends image/*), else the format
 //     asked with fm, else the renderer keeps a JPEG, PNG or GIF source and
 //     picks PNG or JPEG for the others. The answer varies on Accept, also when
 //     the source's format won.
@@ -41,13 +43,16 @@ func negotiateRequest(r *http.Request, req *Request) negotiated {
 //     which it already includes); a fixed height is scaled with it.
 //   - ch=dpr: Sec-CH-DPR (or DPR) replaces dpr.
 //   - ch=save-data: Save-Data: on lowers the quality to 45 at most.
-func negotiateParams(r *http.Request, p transform.Params) (transform.Params, negotiated) {
+func negotiateParams(r *http.Request, p transform.Params, avif bool) (transform.Params, negotiated) {
 	var n negotiated
 	resolved := p
 	if p.Auto&transform.AutoFormat != 0 {
 		n.vary = append(n.vary, "Accept")
 		accept := negotiate.ParseAccept(strings.Join(r.Header.Values("Accept"), ","))
-		if accept.Explicit("image/webp") {
+		switch {
+		case avif && accept.Explicit("image/avif"):
+			resolved.Format = transform.AVIF
+		case accept.Explicit("image/webp"):
 			resolved.Format = transform.WebP
 		}
 	}

@@ -2,6 +2,7 @@ package rendition
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -98,5 +99,34 @@ func TestClientHints(t *testing.T) {
 	get(t, h, "/photo.jpg?w=90&ch=dpr")
 	if r := get(t, h, "/photo.jpg?w=90&ch=dpr", "Sec-CH-DPR", "1"); r.Header().Get("X-Cache") != "HIT" {
 		t.Errorf("DPR: 1 was a %s", r.Header().Get("X-Cache"))
+	}
+}
+
+// TestAutoFormatAVIF checks the choice alone: encoding AVIF is too slow
+// for the handler's tests (the encoder's set-up takes seconds under -race).
+func TestAutoFormatAVIF(t *testing.T) {
+	tests := []struct {
+		accept string
+		avif   bool
+		want   transform.Format
+	}{
+		{chromium, true, transform.AVIF},
+		{chromium, false, transform.WebP},
+		{"image/webp,*/*", true, transform.WebP},
+		{"image/avif;q=0,image/webp", true, transform.WebP},
+		{"*/*", true, ""},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest(http.MethodGet, "/a.jpg", nil)
+		r.Header.Set("Accept", tt.accept)
+		p, _ := negotiateParams(r, transform.Params{Auto: transform.AutoFormat}, tt.avif)
+		if p.Format != tt.want {
+			t.Errorf("Accept %q, AVIF %v: format %q, want %q", tt.accept, tt.avif, p.Format, tt.want)
+		}
+	}
+	// Without AVIF enabled, fm=avif is refused naming fm.
+	h := newHandler(t, source.NewFS(testFS(t)), nil)
+	if r := get(t, h, "/photo.jpg?fm=avif"); r.Code != http.StatusBadRequest || !strings.Contains(r.Body.String(), "parameter fm") {
+		t.Errorf("fm=avif, not enabled: %d %s", r.Code, r.Body)
 	}
 }

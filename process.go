@@ -352,7 +352,7 @@ func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Res
 	defer h.renders.release()
 	start := time.Now()
 	var buf bytes.Buffer
-	info, err := transform.RenderChain(ctx, &buf, orig.data, req.steps(), &transform.Options{Limits: h.opts.Limits, Kernel: h.opts.Kernel})
+	info, err := transform.RenderChain(ctx, &buf, orig.data, req.steps(), &transform.Options{Limits: h.opts.Limits, Kernel: h.opts.Kernel, AVIF: h.opts.AVIF})
 	h.stats.renders.Add(1)
 	if err != nil {
 		return nil, err

@@ -29,6 +29,8 @@
 //	-allow-private  let the web proxy reach loopback and private addresses
 //	              (development only)
 //	-allow-unsigned serve the web proxy without signatures (development only)
+//	-avif         enable AVIF output (fm=avif, and auto=format for browsers
+//	              that accept it); slow to encode, off by default
 //
 // It prints "listening on http://ADDR" when it is ready and shuts down
 // cleanly on SIGINT or SIGTERM, letting requests in flight finish.
@@ -62,6 +64,7 @@ import (
 	"github.com/rendition-go/rendition/cache"
 	"github.com/rendition-go/rendition/signing"
 	"github.com/rendition-go/rendition/source"
+	"github.com/rendition-go/rendition/transform"
 )
 
 //go:embed samples
@@ -87,6 +90,7 @@ type config struct {
 	allowHosts          []string
 	allowPrivate        bool
 	allowUnsigned       bool
+	avif                bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -104,6 +108,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	allowHosts := fs.String("allow-hosts", "", "comma list of hosts the web proxy may fetch (*.example.com for the names below)")
 	fs.BoolVar(&c.allowPrivate, "allow-private", false, "let the web proxy reach loopback and private addresses (development only)")
 	fs.BoolVar(&c.allowUnsigned, "allow-unsigned", false, "serve the web proxy without signed URLs (development only)")
+	fs.BoolVar(&c.avif, "avif", false, "enable AVIF output (slow to encode)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -154,7 +159,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer closeCache()
 
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts := &rendition.Options{Cache: derivatives, Logger: logger, AllowUnsigned: cfg.allowUnsigned}
+	opts := &rendition.Options{Cache: derivatives, Logger: logger, AllowUnsigned: cfg.allowUnsigned, AVIF: cfg.avif}
+	if cfg.avif {
+		// The encoder's one-time set-up takes a second or two: pay it now,
+		// not in the first request that asks for AVIF.
+		go func() {
+			if err := transform.WarmUpAVIF(); err != nil {
+				logger.Error("AVIF encoder unavailable", "err", err)
+			}
+		}()
+	}
 	if signer != nil {
 		opts.Verifier = signer
 	}
