@@ -127,8 +127,11 @@ const (
 
 // Handler serves transformed images: GET /{key}?{params}. It is an
 // [http.Handler] and can also be called without HTTP through
-// [Handler.Process]. A Handler is safe for concurrent use; it starts no
-// goroutines of its own beyond the work of the requests it serves.
+// [Handler.Process]. A Handler is safe for concurrent use. It starts no
+// goroutines of its own beyond the work of the requests it serves; the one
+// piece of work that outlives a request is the background refresh of a
+// stale original (see [Options].StaleWhileRevalidate), one per original at
+// a time and bounded by FetchTimeout.
 type Handler struct {
 	src           source.Source
 	opts          Options
