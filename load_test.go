@@ -102,3 +102,37 @@ func TestLoad(t *testing.T) {
 		t.Errorf("%d goroutines after the load, %d before:\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// TestSoak serves 10,000 requests over 100 distinct derivatives: once the
+// caches hold them, the heap does not grow.
+func TestSoak(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a soak test; run without -short")
+	}
+	fsys := fstest.MapFS{"a.jpg": {Data: encodeJPEG(t, quadrants(320, 240))}}
+	h := newHandler(t, source.NewFS(fsys), nil)
+	serveAll := func(n int) {
+		for i := range n {
+			if r := get(t, h, fmt.Sprintf("/a.jpg?w=%d", 20+i%100)); r.Code != http.StatusOK {
+				t.Fatalf("status %d", r.Code)
+			}
+		}
+	}
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapInuse
+	}
+	serveAll(1000) // every derivative rendered and cached
+	before := heap()
+	serveAll(9000)
+	after := heap()
+	t.Logf("heap in use after 1,000 requests %d KiB, after 10,000 %d KiB", before>>10, after>>10)
+	if after > before+4<<20 {
+		t.Errorf("the heap grew by %d KiB over 9,000 cached requests", (after-before)>>10)
+	}
+	if st := h.Stats(); st.Renders != 100 {
+		t.Errorf("%d renders for 100 distinct derivatives", st.Renders)
+	}
+}

@@ -259,6 +259,43 @@ func TestProxyMode(t *testing.T) {
 	}
 }
 
+// TestShutdownDrains stops the server while a request waits on a slow
+// origin: the request still completes, then run returns.
+func TestShutdownDrains(t *testing.T) {
+	photo, err := embedded.ReadFile("samples/dice-alpha.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrived := make(chan struct{})
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		time.Sleep(500 * time.Millisecond)
+		w.Write(photo)
+	}))
+	defer origin.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base, done := startServerCtx(t, ctx, "-origin", origin.URL+"/")
+	answered := make(chan int, 1)
+	go func() {
+		resp, err := http.Get(base + "/dice.png?w=50")
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	<-arrived
+	cancel() // as SIGTERM does
+	if code := <-answered; code != http.StatusOK {
+		t.Errorf("the request in flight got %d, want 200", code)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("run: %v", err)
+	}
+}
+
 func TestFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"-memory", "0"},
