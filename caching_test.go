@@ -318,3 +318,39 @@ func TestPurgeHandler(t *testing.T) {
 		t.Errorf("GET: %d", rec.Code)
 	}
 }
+
+// TestPurgeReachesOtherInstances: two instances share a bucket tier, each
+// with a memory tier capped by MaxAge. The original is replaced and purged
+// through one instance: the other may serve its memory copy for at most
+// MaxAge, after which no derivative of the old original survives in any
+// tier of either.
+func TestPurgeReachesOtherInstances(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	bucket := cache.NewBucket(memblob.OpenBucket(nil), &cache.BucketOptions{Now: clock.Now})
+	src := &origin{photo: encodeJPEG(t, quadrants(64, 48))}
+	instance := func() *Handler {
+		memory := func() cache.Cache {
+			return cache.NewMemory(&cache.MemoryOptions{Now: clock.Now, MaxAge: 10 * time.Second})
+		}
+		return clocked(t, src, clock, Options{Cache: cache.Tiered(memory(), bucket), Originals: cache.Tiered(memory(), bucket)})
+	}
+	a, b := instance(), instance()
+	old := get(t, a, "/p.jpg?w=20").Header().Get("ETag")
+	if r := get(t, b, "/p.jpg?w=20"); r.Header().Get("X-Cache") != "HIT" || r.Header().Get("ETag") != old {
+		t.Fatalf("b did not get a's derivative from the shared tier: %s", r.Header().Get("X-Cache"))
+	}
+
+	src.photo = encodeJPEG(t, quadrants(48, 64)) // the original is replaced
+	if err := a.Purge(context.Background(), "p.jpg"); err != nil {
+		t.Fatal(err)
+	}
+	if r := get(t, a, "/p.jpg?w=20"); r.Header().Get("ETag") == old {
+		t.Error("a served the old derivative after its own purge")
+	}
+	clock.Advance(10 * time.Second)
+	for _, h := range []*Handler{b, a} {
+		if r := get(t, h, "/p.jpg?w=20"); r.Header().Get("ETag") == old {
+			t.Errorf("MaxAge after the purge, an instance still served the old derivative (%s)", r.Header().Get("X-Cache"))
+		}
+	}
+}

@@ -105,8 +105,8 @@
 //     or empty) to keep one entry per format rather than one per browser;
 //   - call Purge on any instance to purge the shared tier and, through
 //     OnPurge, the CDN. Other instances' memory tiers keep what they hold
-//     until it expires: keep their budgets small or their TTLs short when
-//     purges must take effect at once.
+//     for at most their [cache.MemoryOptions].MaxAge: set it (seconds to a
+//     minute) to bound how long a purge takes to reach every instance.
 //
 // # Concurrency and limits
 //

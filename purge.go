@@ -23,8 +23,9 @@ import (
 // Each cache must implement [cache.Purger]: all the entries of one original
 // share a key prefix, so a purge is one prefix deletion per cache, never a
 // scan of the whole cache. A render that was under way when Purge was called
-// is not stored. Other instances' memory tiers are not reached: with several
-// instances, keep their memory TTL short or share only a bucket tier.
+// is not stored. Other instances' memory tiers are not reached directly:
+// with several instances, give their memory tiers a
+// [cache.MemoryOptions].MaxAge, which bounds how long they keep a copy.
 func (h *Handler) Purge(ctx context.Context, key string) error {
 	if err := source.CheckKey(h.src, key); err != nil {
 		return classify(err, key)

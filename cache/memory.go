@@ -29,6 +29,14 @@ type MemoryOptions struct {
 	// means [DefaultMaxBytes].
 	MaxBytes int64
 
+	// MaxAge, when positive, caps how long an entry stays in memory,
+	// whatever its Expires: an older one is a miss. With several instances
+	// each keeping a Memory tier in front of one shared tier, it bounds how
+	// long a purge of the shared tier takes to reach every instance, at the
+	// cost of one read of the shared tier per key per MaxAge. Zero means no
+	// cap.
+	MaxAge time.Duration
+
 	// Now returns the current time, against which [Entry.Expires] is
 	// checked. Nil means time.Now.
 	Now func() time.Time
@@ -53,10 +61,11 @@ type MemoryOptions struct {
 // not be copied after first use.
 type Memory struct {
 	mu       sync.Mutex
-	lru      *simplelru.LRU[string, *Entry] // nil until the first Set
-	bytes    int64                          // charged to the entries in lru
-	maxBytes int64                          // 0 in the zero value: DefaultMaxBytes
-	now      func() time.Time               // nil in the zero value: time.Now
+	lru      *simplelru.LRU[string, *memoryEntry] // nil until the first Set
+	maxAge   time.Duration                        // 0: no cap
+	bytes    int64                                // charged to the entries in lru
+	maxBytes int64                                // 0 in the zero value: DefaultMaxBytes
+	now      func() time.Time                     // nil in the zero value: time.Now
 }
 
 var (
@@ -71,6 +80,7 @@ func NewMemory(opts *MemoryOptions) *Memory {
 	if opts != nil {
 		m.maxBytes = opts.MaxBytes
 		m.now = opts.Now
+		m.maxAge = max(0, opts.MaxAge)
 	}
 	return m
 }
@@ -103,15 +113,15 @@ func (m *Memory) Get(ctx context.Context, key string) (*Entry, error) {
 	if m.lru == nil {
 		return nil, ErrMiss
 	}
-	e, ok := m.lru.Get(key)
+	me, ok := m.lru.Get(key)
 	if !ok {
 		return nil, ErrMiss
 	}
-	if e.Expired(now) {
+	if me.entry.Expired(now) || m.maxAge > 0 && now.Sub(me.stored) >= m.maxAge {
 		m.lru.Remove(key)
 		return nil, ErrMiss
 	}
-	return e, nil
+	return &me.entry, nil
 }
 
 // Set stores a copy of e (sharing e.Data) under key as the most recently used
@@ -121,9 +131,9 @@ func (m *Memory) Set(ctx context.Context, key string, e *Entry) error {
 	if e == nil {
 		return fmt.Errorf("cache: set %q: nil entry", key)
 	}
-	stored := *e
-	size := charge(key, &stored)
 	now := m.clock()
+	me := &memoryEntry{entry: *e, stored: now}
+	size := charge(key, &me.entry)
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -133,10 +143,10 @@ func (m *Memory) Set(ctx context.Context, key string, e *Entry) error {
 	}
 	m.lru.Remove(key)
 	limit := m.budget()
-	if size > limit/MaxEntryFraction || stored.Expired(now) {
+	if size > limit/MaxEntryFraction || me.entry.Expired(now) {
 		return nil
 	}
-	m.lru.Add(key, &stored)
+	m.lru.Add(key, me)
 	m.bytes += size
 	for m.bytes > limit {
 		if _, _, ok := m.lru.RemoveOldest(); !ok {
@@ -147,8 +157,15 @@ func (m *Memory) Set(ctx context.Context, key string, e *Entry) error {
 }
 
 // evicted is called by the LRU, with m.mu held, for every entry it removes.
-func (m *Memory) evicted(key string, e *Entry) {
-	m.bytes -= charge(key, e)
+func (m *Memory) evicted(key string, me *memoryEntry) {
+	m.bytes -= charge(key, &me.entry)
+}
+
+// memoryEntry is an entry as Memory keeps it: a copy of the caller's Entry
+// (whose Data is shared, not copied) and when it was stored.
+type memoryEntry struct {
+	entry  Entry
+	stored time.Time
 }
 
 // Delete removes the entry stored under key, if any.

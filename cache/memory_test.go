@@ -263,6 +263,32 @@ func TestMemoryExpiry(t *testing.T) {
 	}
 }
 
+func TestMemoryMaxAge(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
+	m := cache.NewMemory(&cache.MemoryOptions{Now: clock.Now, MaxAge: 10 * time.Second})
+	e := entry(10)
+	e.Expires = clock.Now().Add(time.Hour)
+	mustSet(t, m, "k", e)
+	clock.Advance(10*time.Second - time.Nanosecond)
+	got, err := m.Get(context.Background(), "k")
+	if err != nil || !got.Expires.Equal(e.Expires) {
+		t.Fatalf("before MaxAge: %v, %v; want the entry with its own Expires", got, err)
+	}
+	clock.Advance(time.Nanosecond)
+	if hit(t, m, "k") {
+		t.Error("an entry older than MaxAge was served")
+	}
+	if m.Len() != 0 || m.Bytes() != 0 {
+		t.Errorf("Len() = %d, Bytes() = %d after MaxAge", m.Len(), m.Bytes())
+	}
+	// Setting it again starts its age again.
+	mustSet(t, m, "k", e)
+	clock.Advance(5 * time.Second)
+	if !hit(t, m, "k") {
+		t.Error("a re-stored entry was not served")
+	}
+}
+
 func TestMemorySetCopiesEntry(t *testing.T) {
 	m := cache.NewMemory(nil)
 	e := &cache.Entry{Data: []byte("data"), ContentType: "image/png", ETag: `"1"`}

@@ -16,6 +16,9 @@
 //	              s3://, gs://, azblob://) for a persistent cache tier behind
 //	              the memory tier
 //	-memory       memory cache budget in bytes (default 256 MiB)
+//	-memory-max-age  how long an entry may stay in memory (0: until it
+//	              expires); with several servers sharing -cache, how long a
+//	              purge takes to reach every server's memory
 //	-sign-key     secret(s), comma-separated: when set, every request must be
 //	              signed; the first key signs, all of them verify (rotation)
 //	-sign-scheme  imgix, imagekit or hmac (default hmac); see package signing
@@ -83,6 +86,7 @@ func main() {
 type config struct {
 	addr, origin, cache string
 	memory              int64
+	memoryMaxAge        time.Duration
 	signKeys            []string
 	signScheme          string
 	purgeToken          string
@@ -101,6 +105,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.origin, "origin", "", "originals: a gocloud.dev/blob URL (file:///dir, mem://, s3://, gs://, azblob://) or an http(s):// web folder; empty serves the embedded samples")
 	fs.StringVar(&c.cache, "cache", "", "gocloud.dev/blob URL of a persistent cache tier (file:///dir, mem://, s3://, gs://, azblob://)")
 	fs.Int64Var(&c.memory, "memory", rendition.DefaultMemoryBytes, "memory cache budget in bytes")
+	fs.DurationVar(&c.memoryMaxAge, "memory-max-age", 0, "how long an entry may stay in memory (0: until it expires); bounds how long a purge takes to reach servers sharing -cache")
 	signKey := fs.String("sign-key", "", "secret(s), comma-separated; when set, every request must be signed (the first key signs)")
 	fs.StringVar(&c.signScheme, "sign-scheme", "hmac", "signature scheme: imgix, imagekit or hmac")
 	fs.StringVar(&c.purgeToken, "purge-token", "", "mount the purge API at POST /purge behind this bearer token")
@@ -261,7 +266,7 @@ func openOrigin(ctx context.Context, cfg config) (source.Source, func(), error) 
 // openCache returns the derivative cache: memory, in front of a bucket tier
 // when -cache names one.
 func openCache(ctx context.Context, cfg config) (cache.Cache, func(), error) {
-	memory := cache.NewMemory(&cache.MemoryOptions{MaxBytes: cfg.memory})
+	memory := cache.NewMemory(&cache.MemoryOptions{MaxBytes: cfg.memory, MaxAge: cfg.memoryMaxAge})
 	if cfg.cache == "" {
 		return memory, func() {}, nil
 	}
