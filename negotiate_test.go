@@ -130,3 +130,28 @@ func TestAutoFormatAVIF(t *testing.T) {
 		t.Errorf("fm=avif, not enabled: %d %s", r.Code, r.Body)
 	}
 }
+
+// TestUnkeyedHeadersDoNotChangeTheEntry: without auto=format or ch=,
+// Accept, client hints and Save-Data change nothing: every request shares
+// the first one's entry and bytes.
+func TestUnkeyedHeadersDoNotChangeTheEntry(t *testing.T) {
+	h := newHandler(t, source.NewFS(testFS(t)), nil)
+	first := get(t, h, "/photo.jpg?w=80", "Accept", "image/webp")
+	for _, hdr := range [][]string{
+		{"Accept", chromium},
+		{"Accept", "*/*"},
+		{"Sec-CH-Width", "500", "Sec-CH-DPR", "3"},
+		{"Width", "40", "DPR", "2"},
+		{"Save-Data", "on"},
+		{"Accept-Encoding", "gzip"},
+	} {
+		r := get(t, h, "/photo.jpg?w=80", hdr...)
+		if r.Header().Get("X-Cache") != "HIT" || r.Header().Get("ETag") != first.Header().Get("ETag") || r.Header().Get("Vary") != "" {
+			t.Errorf("%v: X-Cache %s, ETag %s (first %s), Vary %q", hdr, r.Header().Get("X-Cache"),
+				r.Header().Get("ETag"), first.Header().Get("ETag"), r.Header().Get("Vary"))
+		}
+	}
+	if first.Header().Get("Content-Type") != "image/jpeg" {
+		t.Errorf("Accept chose %s without auto=format", first.Header().Get("Content-Type"))
+	}
+}
