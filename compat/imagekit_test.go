@@ -60,6 +60,11 @@ type ikURL struct {
 	Path            string            `json:"path"`
 	QueryParameters map[string]string `json:"queryParameters,omitempty"`
 	ExpireSeconds   int               `json:"expireSeconds,omitempty"`
+	// Transformation is the SDK's list of chained steps, written in the
+	// URL as tr: in the path, or as ?tr= when TransformationPosition is
+	// "query".
+	Transformation         []map[string]string `json:"transformation,omitempty"`
+	TransformationPosition string              `json:"transformationPosition,omitempty"`
 }
 
 // signImageKit has the SDK sign urls for the endpoint with key and returns
@@ -113,8 +118,8 @@ func imagekitVerifier(t *testing.T) signing.Verifier {
 
 // TestImageKitSDKURLs requests URLs signed by ImageKit's Node.js SDK, with
 // and without an expiry, and checks that each is served at the size its
-// query parameters ask for. The URLs carry no ImageKit transformation (tr:),
-// which the handler does not read; the parameters are the handler's own.
+// ImageKit transformation (tr: in the path or ?tr=) or its imgix query
+// parameters ask for.
 func TestImageKitSDKURLs(t *testing.T) {
 	node := imagekitNode(t)
 	tests := []struct {
@@ -136,6 +141,16 @@ func TestImageKitSDKURLs(t *testing.T) {
 		{"expiring, no parameters", ikURL{Path: "dice-alpha.png", ExpireSeconds: 3600}, 800, "png"},
 		{"expiring, w", ikURL{Path: "dice-alpha.png", QueryParameters: map[string]string{"w": "110"},
 			ExpireSeconds: 3600}, 110, "png"},
+		{"tr in the path", ikURL{Path: "dice-alpha.png",
+			Transformation: []map[string]string{{"width": "130"}}}, 130, "png"},
+		{"tr in the query", ikURL{Path: "dice-alpha.png", TransformationPosition: "query",
+			Transformation: []map[string]string{{"width": "90", "height": "60"}}}, 90, "png"},
+		{"chained steps, in order", ikURL{Path: "dice-alpha.png",
+			Transformation: []map[string]string{{"width": "200"}, {"rotation": "90"}}}, 150, "png"},
+		{"format and quality", ikURL{Path: "friends-portrait.jpg",
+			Transformation: []map[string]string{{"width": "64", "format": "webp", "quality": "50"}}}, 64, "webp"},
+		{"tr, expiring", ikURL{Path: "dice-alpha.png", ExpireSeconds: 3600,
+			Transformation: []map[string]string{{"width": "140"}}}, 140, "png"},
 	}
 	// The SDK joins the endpoint's path and the file's path as strings, so
 	// an endpoint without a trailing slash takes paths with a leading one.
