@@ -94,6 +94,12 @@ var demoSections = []section{
 		{"fit=fill, transparent padding", "/dice-alpha.png?w=240&h=240&fit=fill"},
 		{"GIF source (first frame)", "/animated-8f.gif?w=120"},
 	}},
+	{Title: "ImageKit dialect", Note: "The same transformations in ImageKit's syntax: tr: in the path or ?tr=, steps separated by ':' and applied in order.", Demos: []demo{
+		{"tr:w-240,h-160 (maintain_ratio)", "/tr:w-240,h-160/sunset.jpg"},
+		{"?tr=w-200:rt-90 (resize, then rotate)", "/sunset.jpg?tr=w-200:rt-90"},
+		{"tr:cm-extract,w-800,h-800,fo-center", "/tr:cm-extract,w-800,h-800,fo-center:w-200/sunset.jpg"},
+		{"tr:w-200,f-webp,q-50", "/tr:w-200,f-webp,q-50/friends-portrait.jpg"},
+	}},
 	{Title: "Downloads and errors", Note: "dl asks the browser to save the file; bad requests are answered with a status, an X-Rendition-Error code and a message naming the problem.", Links: []demo{
 		{"dl=sunset-small.jpg", "/sunset.jpg?w=400&dl=sunset-small.jpg"},
 		{"400 EINVAL: w=abc", "/sunset.jpg?w=abc"},
