@@ -59,7 +59,7 @@ type Result struct {
 	ETag          string    // strong, quoted; differs per output format
 	ModTime       time.Time // the original's modification time, when known
 	Expires       time.Time // when caches must stop using it (the TTL policy)
-	Width, Height int       // 0 for a file passed through
+	Width, Height int       // the rendered size; 0 for a cache hit or a file passed through
 	// Cache is CacheHit when the result came from the cache.
 	Cache string
 	// FetchTime and RenderTime are the time spent reading the original and
