@@ -18,6 +18,18 @@
 //     keys joined so that they never leave the base path, a deadline, and no
 //     transparent decompression. Its base URL is the operator's choice, so
 //     it has no guard against private addresses.
+//   - [WebProxy] serves any image on the web: the key is a full URL. Hosts
+//     can be limited to an allow-list, and a [Guard] in the dialer refuses
+//     loopback, private, link-local and other special addresses on every
+//     connection and redirect hop, so requests cannot reach the internal
+//     network (SSRF), DNS rebinding included. Since it fetches whatever a
+//     request names, it reports [SigningRequirer]: handlers serve it only to
+//     signed URLs unless told otherwise.
+//   - [Chain] tries several sources in order, moving to the next only when
+//     one has no such object.
+//
+// Sources that can revalidate (WebFolder, WebProxy) also have OpenIfChanged,
+// which sends the origin's validators and answers [ErrNotModified].
 //
 // # Keys
 //
@@ -26,7 +38,9 @@
 // it contacts its backend, so no key can name anything outside the source's
 // root: "..", absolute paths, empty segments, backslashes, control
 // characters and invalid UTF-8 are all refused with [ErrInvalidKey].
-// Sources written outside this package should do the same.
+// Sources written outside this package should do the same. A source whose
+// keys are something else (a WebProxy's are URLs) implements
+// [KeyValidator]; [CheckKey] applies whichever rule a source has.
 //
 // # Errors
 //
