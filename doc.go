@@ -86,6 +86,9 @@
 // [Options].TTLMode, as imgix's source settings: by default the TTL (90 days)
 // is a minimum over the origin's Cache-Control. A derivative expires with
 // its original. Error answers are kept for [Options].ErrorTTL (5 minutes).
+// An original past its lifetime is still used for [Options].StaleWhileRevalidate
+// while one background request refreshes it (conditionally, when the source
+// can), and for [Options].StaleIfError when the origin fails.
 //
 // All the entries of one original share a key prefix, so [Handler.Purge]
 // removes an original and every derivative of it from every tier as one

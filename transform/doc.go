@@ -15,7 +15,10 @@
 //   - Decoding: [Decode] reads the header first and refuses sources over the
 //     [Limits] (bytes, pixels, sides, frames) before allocating any pixels.
 //     Decoding goes through the package's own codec table: JPEG, PNG, GIF,
-//     WebP, BMP and TIFF.
+//     WebP, BMP and TIFF. In the pipeline, a JPEG is decoded by Rendition's
+//     own decoder at 1/2, 1/4 or 1/8 scale when the output is small enough
+//     (shrink-on-load), with image/jpeg as the fallback; [Info].Decoder says
+//     which ran.
 //   - Orientation: the EXIF orientation is applied first, unless the orient
 //     parameter replaces it; rot and flip follow. See [Orient].
 //   - Geometry: [PlanLayout] works out the source region (rect), the resized
@@ -30,7 +33,9 @@
 //     quality, and AVIF when [Options].AVIF enables it (slow to encode).
 //
 // [Transform] is the whole pipeline for bytes in, bytes out, with the
-// default limits and kernel; [Render] is the same with [Options].
+// default limits and kernel; [Render] is the same with [Options], and
+// [RenderChain] applies several steps in order, as ImageKit's chained
+// transformations ([ParseImageKit]) ask.
 //
 // # URL parameters
 //
