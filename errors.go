@@ -55,9 +55,6 @@ func (e *Error) Unwrap() error { return e.Err }
 // errBusy is returned when the render queue is full.
 var errBusy = errors.New("rendition: render queue full")
 
-// errTooLarge is returned when the origin's object is over the byte limit.
-var errTooLarge = errors.New("rendition: source over the byte limit")
-
 // classify is the one table from errors to statuses and codes. key is the
 // source key, used in messages; it is the client's own input.
 func classify(err error, key string) *Error {
@@ -83,7 +80,7 @@ func classify(err error, key string) *Error {
 		return &Error{http.StatusForbidden, CodePermission, "the origin refused access to " + quote(key), false, err}
 	case errors.As(err, &le):
 		return &Error{http.StatusRequestEntityTooLarge, CodeLimit, le.Error(), false, err}
-	case errors.Is(err, errTooLarge), errors.Is(err, transform.ErrLimit):
+	case errors.Is(err, transform.ErrLimit):
 		return &Error{http.StatusRequestEntityTooLarge, CodeLimit, "the source is over the size limit", false, err}
 	case errors.Is(err, transform.ErrUnknownFormat):
 		return &Error{http.StatusUnsupportedMediaType, CodeFormat, quote(key) + " is not an image format Rendition reads", false, err}

@@ -271,24 +271,9 @@ func resolveRect(r Rect, src image.Point) (image.Rectangle, error) {
 	x, y = math.Round(x), math.Round(y)
 	// Work in float64 first: a huge rect must not overflow int arithmetic.
 	if x >= float64(src.X) || y >= float64(src.Y) || x+w <= 0 || y+h <= 0 || w < 1 || h < 1 {
-		return image.Rectangle{}, &ParamError{Param: "rect", Value: rectValue(r),
+		return image.Rectangle{}, &ParamError{Param: "rect", Value: formatRect(&r),
 			Reason: fmt.Sprintf("the region is outside the %dx%d image", src.X, src.Y)}
 	}
 	clip := func(v float64, hi int) int { return int(math.Max(0, math.Min(v, float64(hi)))) }
 	return image.Rect(clip(x, src.X), clip(y, src.Y), clip(x+w, src.X), clip(y+h, src.Y)), nil
-}
-
-// rectValue formats r as the rect parameter's value, for error messages.
-func rectValue(r Rect) string {
-	f := func(v float64, bit uint8, align string) string {
-		if align != "" {
-			return align
-		}
-		s := fmt.Sprint(v)
-		if r.Fraction&(1<<bit) != 0 && v == math.Trunc(v) {
-			s += ".0" // keep fractions distinguishable from pixels
-		}
-		return s
-	}
-	return f(r.X, 0, r.XAlign) + "," + f(r.Y, 1, r.YAlign) + "," + f(r.W, 2, "") + "," + f(r.H, 3, "")
 }
