@@ -216,7 +216,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := negotiateRequest(r, &req, h.opts.AVIF) // 2 negotiate: Accept and client hints
-	res, err := h.Process(r.Context(), req)     // 3-8: key, cache, coalesce, fetch, render, store
+	res, err := h.process(r.Context(), req)     // 3-8: key, cache, coalesce, fetch, render, store
 	if err != nil {
 		h.fail(w, r, err, req.Key)
 		return

@@ -75,6 +75,12 @@ func (h *Handler) Process(ctx context.Context, req Request) (*Result, error) {
 	if err := source.CheckKey(h.src, req.Key); err != nil {
 		return nil, classify(err, req.Key)
 	}
+	return h.process(ctx, req)
+}
+
+// process is Process for a request whose key was checked (ServeHTTP checks
+// it while parsing).
+func (h *Handler) process(ctx context.Context, req Request) (*Result, error) {
 	k := h.keys(req) // 3 key
 	if res, err := h.lookup(ctx, k.derivative); res != nil || err != nil {
 		h.stats.cacheHits.Add(1)
@@ -111,10 +117,9 @@ type keys struct {
 func (h *Handler) keys(req Request) keys {
 	prefix := h.prefix(req.Key)
 	var transformation strings.Builder
-	for i, p := range req.steps() {
-		if i > 0 {
-			transformation.WriteString("\x00then\x00")
-		}
+	transformation.WriteString(req.Params.Encode())
+	for _, p := range req.Then {
+		transformation.WriteString("\x00then\x00")
 		transformation.WriteString(p.Encode())
 	}
 	transformation.WriteString("\x00kernel=" + h.opts.Kernel.Name)

@@ -99,12 +99,14 @@ func (h *Handler) maxAge(expires time.Time) int {
 // cacheControl is the Cache-Control of a successful answer that expires at
 // expires, with the stale windows a CDN may use.
 func (h *Handler) cacheControl(expires time.Time) string {
-	cc := "public, max-age=" + strconv.Itoa(h.maxAge(expires))
+	b := make([]byte, 0, 80)
+	b = append(b, "public, max-age="...)
+	b = strconv.AppendInt(b, int64(h.maxAge(expires)), 10)
 	if s := h.opts.StaleWhileRevalidate; s > 0 {
-		cc += ", stale-while-revalidate=" + strconv.Itoa(int(s/time.Second))
+		b = strconv.AppendInt(append(b, ", stale-while-revalidate="...), int64(s/time.Second), 10)
 	}
 	if s := h.opts.StaleIfError; s > 0 {
-		cc += ", stale-if-error=" + strconv.Itoa(int(s/time.Second))
+		b = strconv.AppendInt(append(b, ", stale-if-error="...), int64(s/time.Second), 10)
 	}
-	return cc
+	return string(b)
 }
