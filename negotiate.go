@@ -49,11 +49,8 @@ func negotiateParams(r *http.Request, p transform.Params, avif bool) (transform.
 	if p.Auto&transform.AutoFormat != 0 {
 		n.vary = append(n.vary, "Accept")
 		accept := negotiate.ParseAccept(strings.Join(r.Header.Values("Accept"), ","))
-		switch {
-		case avif && accept.Explicit("image/avif"):
-			resolved.Format = transform.AVIF
-		case accept.Explicit("image/webp"):
-			resolved.Format = transform.WebP
+		if f := negotiate.Preferred(accept, negotiate.Formats{AVIF: avif}); f != "" {
+			resolved.Format = transform.Format(f)
 		}
 	}
 	if p.ClientHints != 0 {

@@ -41,11 +41,8 @@ type Formats struct {
 //
 // The package documentation lists what each major browser receives.
 func ChooseFormat(a Accept, hasAlpha bool, source string, enabled Formats) string {
-	switch {
-	case enabled.AVIF && a.Explicit("image/avif"):
-		return "avif"
-	case a.Explicit("image/webp"):
-		return "webp"
+	if f := Preferred(a, enabled); f != "" {
+		return f
 	}
 	switch source {
 	case "png", "gif":
@@ -59,4 +56,19 @@ func ChooseFormat(a Accept, hasAlpha bool, source string, enabled Formats) strin
 		return "png"
 	}
 	return "jpg"
+}
+
+// Preferred is the first two steps of [ChooseFormat]: "avif" when
+// enabled.AVIF is set and the client lists image/avif, else "webp" when it
+// lists image/webp, else "". It needs neither the image nor its source
+// format, so a server can resolve it before fetching anything (and key its
+// cache on it), leaving the fallback to the renderer.
+func Preferred(a Accept, enabled Formats) string {
+	switch {
+	case enabled.AVIF && a.Explicit("image/avif"):
+		return "avif"
+	case a.Explicit("image/webp"):
+		return "webp"
+	}
+	return ""
 }

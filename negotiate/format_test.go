@@ -105,3 +105,22 @@ func TestChooseFormatAccept(t *testing.T) {
 		}
 	}
 }
+
+func TestPreferred(t *testing.T) {
+	tests := []struct {
+		accept string
+		avif   bool
+		want   string
+	}{
+		{"image/avif,image/webp,*/*", true, "avif"},
+		{"image/avif,image/webp,*/*", false, "webp"},
+		{"image/avif,*/*", false, ""},
+		{"image/*,*/*", true, ""},
+		{"image/webp;q=0,image/*", true, ""},
+	}
+	for _, tt := range tests {
+		if got := Preferred(ParseAccept(tt.accept), Formats{AVIF: tt.avif}); got != tt.want {
+			t.Errorf("Preferred(%q, AVIF %v) = %q, want %q", tt.accept, tt.avif, got, tt.want)
+		}
+	}
+}
