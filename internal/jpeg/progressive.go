@@ -24,28 +24,14 @@ func (d *decoder) scanProgressive(sc []scanComp, ss, se, ah, al int) error {
 	}
 	nx, ny := d.mcuGrid(sc)
 	single := len(sc) == 1
-	ri := d.restartInterval
-	left := ri
+	left := d.restartInterval
 	for my := 0; my < ny; my++ {
 		for mx := 0; mx < nx; mx++ {
-			if ri > 0 {
-				if left == 0 {
-					if err := d.restart(sc); err != nil {
-						return err
-					}
-					left = ri
-				}
-				left--
+			skip, stop, err := d.beginUnit(sc, &left)
+			if err != nil || stop {
+				return err
 			}
-			if d.br.exhausted() {
-				// The segment ended early: skip to the end of the restart
-				// interval, or of the scan.
-				if d.br.eof {
-					return errTruncated
-				}
-				if ri == 0 {
-					return nil
-				}
+			if skip {
 				continue
 			}
 			for i := range sc {
@@ -100,33 +86,18 @@ func (d *decoder) scanAC(sc []scanComp, ss, se, ah, al int) error {
 	s := &sc[0]
 	c := s.c
 	nn := d.bs * d.bs
-	ri := d.restartInterval
-	left := ri
+	left := d.restartInterval
 	for by := 0; by < c.cbh; by++ {
 		for bx := 0; bx < c.cbw; bx++ {
-			if ri > 0 {
-				if left == 0 {
-					if err := d.restart(sc); err != nil {
-						return err
-					}
-					left = ri
-				}
-				left--
+			skip, stop, err := d.beginUnit(sc, &left)
+			if err != nil || stop {
+				return err
 			}
-			if d.br.exhausted() {
-				// The segment ended early: skip to the end of the restart
-				// interval, or of the scan.
-				if d.br.eof {
-					return errTruncated
-				}
-				if ri == 0 {
-					return nil
-				}
+			if skip {
 				continue
 			}
 			bi := by*c.bw + bx
 			b := c.coef[bi*nn : bi*nn+nn]
-			var err error
 			if ah == 0 {
 				err = d.acFirst(s.ac, b, &c.mask[bi], ss, se, al)
 			} else {
@@ -374,4 +345,29 @@ func (d *decoder) finish() error {
 		})
 	}
 	return nil
+}
+
+// beginUnit runs before each unit (MCU or block) of a progressive scan,
+// with left the units still to go in the current restart interval: it reads
+// the RSTn marker when an interval ends. When the entropy data ran out, the
+// unit is skipped (the rest of its interval has no data) or, without
+// restart intervals, the scan stops; a file cut short is errTruncated.
+func (d *decoder) beginUnit(sc []scanComp, left *int) (skip, stop bool, err error) {
+	ri := d.restartInterval
+	if ri > 0 {
+		if *left == 0 {
+			if err := d.restart(sc); err != nil {
+				return false, false, err
+			}
+			*left = ri
+		}
+		*left--
+	}
+	if d.br.exhausted() {
+		if d.br.eof {
+			return false, false, errTruncated
+		}
+		return ri > 0, ri == 0, nil
+	}
+	return false, false, nil
 }
