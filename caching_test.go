@@ -354,3 +354,28 @@ func TestPurgeReachesOtherInstances(t *testing.T) {
 		}
 	}
 }
+
+// countingCache counts the Gets that reach a cache.
+type countingCache struct {
+	cache.Cache
+	gets atomic.Int32
+}
+
+func (c *countingCache) Get(ctx context.Context, key string) (*cache.Entry, error) {
+	c.gets.Add(1)
+	return c.Cache.Get(ctx, key)
+}
+
+// TestColdRequestReadsEachCacheOnce: a miss looks in the derivative cache
+// and the origin cache once each; a slow shared tier is not asked twice.
+func TestColdRequestReadsEachCacheOnce(t *testing.T) {
+	derivatives := &countingCache{Cache: cache.NewMemory(nil)}
+	originals := &countingCache{Cache: cache.NewMemory(nil)}
+	h := newHandler(t, source.NewFS(testFS(t)), &Options{Cache: derivatives, Originals: originals})
+	if r := get(t, h, "/photo.jpg?w=30"); r.Code != http.StatusOK {
+		t.Fatalf("status %d", r.Code)
+	}
+	if d, o := derivatives.gets.Load(), originals.gets.Load(); d != 1 || o != 1 {
+		t.Errorf("a cold request read the derivative cache %d times and the origin cache %d times, want 1 and 1", d, o)
+	}
+}

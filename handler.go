@@ -183,6 +183,9 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	}
 	h := &Handler{src: src, opts: o, cache: o.Cache, originals: o.Originals,
 		renders: newLimiter(o.MaxRenders, o.MaxQueue), now: time.Now}
+	h.flights.Linger, h.originFlights.Linger = flightLinger, flightLinger
+	h.flights.Valid = func(r *Result) bool { return r.Expires.After(h.now()) }
+	h.originFlights.Valid = func(o *original) bool { return o.expires.After(h.now()) }
 	if h.cache == nil {
 		h.cache = cache.NewMemory(&cache.MemoryOptions{MaxBytes: o.MemoryBytes})
 	}
@@ -191,6 +194,12 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	}
 	return h, nil
 }
+
+// flightLinger is how long a finished fetch or render stays shared with
+// callers who missed the cache just before it was stored: long enough to
+// cover that race (and a background refresh's late starters), short enough
+// to hold little memory.
+const flightLinger = time.Second
 
 func orDefault[T comparable](v, def T) T {
 	var zero T

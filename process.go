@@ -87,12 +87,9 @@ func (h *Handler) process(ctx context.Context, req Request) (*Result, error) {
 		return res, err // 4 cache hit (or a cached error)
 	}
 	h.stats.cacheMisses.Add(1)
-	res, err, _ := h.flights.Do(ctx, k.derivative, func(ctx context.Context) (*Result, error) { // 5 coalesce
-		// A flight that ended between our lookup and Do has stored its
-		// result: look again so that it is not fetched twice.
-		if res, err := h.lookup(ctx, k.derivative); res != nil || err != nil {
-			return res, err
-		}
+	// 5 coalesce. A flight that ended between the lookup above and Do is
+	// still shared: the group keeps successful results for flightLinger.
+	res, err, _ := h.flights.Do(ctx, k.derivative, func(ctx context.Context) (*Result, error) {
 		return h.produce(ctx, k, req)
 	})
 	if err != nil {
@@ -249,14 +246,9 @@ func originFailed(err error) bool {
 // conditional when the source supports it: an unchanged original keeps its
 // bytes and gets a new lifetime.
 func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.Entry) (*original, error) {
+	// A refresh that ended between the caller's look at the origin cache
+	// and Do is shared too: the group keeps its result for flightLinger.
 	o, err, _ := h.originFlights.Do(ctx, k.original, func(ctx context.Context) (*original, error) {
-		// A refresh that ended between the caller's look and Do has stored
-		// a fresh original: use it rather than fetch again.
-		if e, err := h.originals.Get(ctx, k.original); err == nil && e.Status < 400 {
-			if fresh := freshUntil(e); h.now().Before(fresh) {
-				return cachedOriginal(e, fresh), nil
-			}
-		}
 		start := h.now()
 		obj, data, err := h.fetch(ctx, key, stale)
 		if errors.Is(err, source.ErrNotModified) && stale != nil {

@@ -32,6 +32,8 @@ func (h *Handler) Purge(ctx context.Context, key string) error {
 	}
 	prefix := h.prefix(key)
 	h.purges.mark(prefix, h.now())
+	h.flights.ForgetPrefix(prefix)
+	h.originFlights.ForgetPrefix(prefix)
 	var errs []error
 	for _, c := range h.caches() {
 		p, ok := c.(cache.Purger)

@@ -140,3 +140,43 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestLinger(t *testing.T) {
+	g := Group[int]{Linger: time.Hour}
+	var runs atomic.Int32
+	work := func(context.Context) (int, error) { return int(runs.Add(1)), nil }
+	if v, _, shared := g.Do(context.Background(), "k", work); v != 1 || shared {
+		t.Fatalf("first: %d, shared %v", v, shared)
+	}
+	// A caller just after the work ended shares its result.
+	if v, err, shared := g.Do(context.Background(), "k", work); v != 1 || err != nil || !shared {
+		t.Fatalf("within Linger: %d, %v, shared %v; want the kept result", v, err, shared)
+	}
+	g.ForgetPrefix("k")
+	if v, _, _ := g.Do(context.Background(), "k", work); v != 2 {
+		t.Fatalf("after ForgetPrefix: %d, want the work done again", v)
+	}
+
+	// A failed call is not kept: the next caller tries again.
+	fail := func(context.Context) (int, error) { runs.Add(1); return 0, errors.New("down") }
+	g.Do(context.Background(), "f", fail)
+	before := runs.Load()
+	g.Do(context.Background(), "f", fail)
+	if runs.Load() != before+1 {
+		t.Error("a failed call's error was kept")
+	}
+
+	// A kept result that Valid rejects is not shared.
+	picky := Group[int]{Linger: time.Hour, Valid: func(v int) bool { return v > 100 }}
+	picky.Do(context.Background(), "k", work)
+	before = runs.Load()
+	picky.Do(context.Background(), "k", work)
+	if runs.Load() != before+1 {
+		t.Error("a result Valid rejects was shared")
+	}
+
+	// Results are dropped once Linger has passed.
+	short := Group[int]{Linger: time.Millisecond}
+	short.Do(context.Background(), "k", work)
+	waitFor(t, func() bool { short.mu.Lock(); defer short.mu.Unlock(); return short.calls["k"] == nil })
+}
