@@ -13,6 +13,8 @@ import (
 
 	"gocloud.dev/blob"
 	"gocloud.dev/gcerrors"
+
+	"github.com/rendition-go/rendition/internal/bloburl"
 )
 
 // DefaultBucketTimeout is the time limit of each operation of a [Bucket]
@@ -145,52 +147,31 @@ var (
 // The returned Bucket owns the bucket it opened: [Bucket.Close] closes it.
 // Error messages show the URL without its query and password.
 func OpenBucket(ctx context.Context, urlstr string, opts *BucketOptions) (*Bucket, error) {
-	u, err := url.Parse(urlstr)
+	b, err := bloburl.Open(ctx, "cache", urlstr, fileDefaults)
 	if err != nil {
-		// The parse error quotes the URL, which may hold credentials.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("cache: open bucket: invalid URL: %w", err)
-	}
-	shown := redactURL(u)
-	if u.Scheme == "" {
-		return nil, fmt.Errorf("cache: open bucket %q: URL has no scheme", shown)
-	}
-	if !blob.DefaultURLMux().ValidBucketScheme(u.Scheme) {
-		return nil, fmt.Errorf("cache: open bucket %q: no blob driver registered for scheme %q; blank-import the gocloud.dev/blob driver package for it", shown, u.Scheme)
-	}
-	if u.Scheme == "file" {
-		q := u.Query()
-		for _, p := range [...]struct{ name, value string }{
-			{"metadata", "skip"},
-			{"no_tmp_dir", "true"},
-		} {
-			if !q.Has(p.name) {
-				q.Set(p.name, p.value)
-			}
-		}
-		u.RawQuery = q.Encode()
-		urlstr = u.String()
-	}
-	b, err := blob.OpenBucket(ctx, urlstr)
-	if err != nil {
-		return nil, fmt.Errorf("cache: open bucket %q: %w", shown, err)
+		return nil, err
 	}
 	c := NewBucket(b, opts)
 	c.owned = true
 	return c, nil
 }
 
-// redactURL returns u without its query and password, for error messages.
-func redactURL(u *url.URL) string {
-	c := *u
-	c.RawQuery = ""
-	c.ForceQuery = false
-	c.Fragment = ""
-	c.RawFragment = ""
-	return c.Redacted()
+// fileDefaults sets, for file:// URLs, the fileblob options concurrent use
+// needs (see [Bucket]) unless the URL sets them.
+func fileDefaults(u *url.URL) {
+	if u.Scheme != "file" {
+		return
+	}
+	q := u.Query()
+	for _, p := range [...]struct{ name, value string }{
+		{"metadata", "skip"},
+		{"no_tmp_dir", "true"},
+	} {
+		if !q.Has(p.name) {
+			q.Set(p.name, p.value)
+		}
+	}
+	u.RawQuery = q.Encode()
 }
 
 // NewBucket returns a Bucket cache tier over b, configured by opts; nil

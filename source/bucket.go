@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/url"
 	"syscall"
 	"time"
 
 	"gocloud.dev/blob"
 	"gocloud.dev/gcerrors"
+
+	"github.com/rendition-go/rendition/internal/bloburl"
 )
 
 // Bucket serves keys from a [gocloud.dev/blob] bucket: a local directory,
@@ -29,16 +30,6 @@ type Bucket struct {
 
 var _ Source = (*Bucket)(nil)
 
-// driverPackages names the package that registers each well-known URL scheme
-// with [blob.OpenBucket], for the error returned when it is not imported.
-var driverPackages = map[string]string{
-	"file":   "gocloud.dev/blob/fileblob",
-	"mem":    "gocloud.dev/blob/memblob",
-	"s3":     "gocloud.dev/blob/s3blob",
-	"gs":     "gocloud.dev/blob/gcsblob",
-	"azblob": "gocloud.dev/blob/azureblob",
-}
-
 // OpenBucket opens the bucket at urlstr with [blob.OpenBucket], for example
 // "file:///srv/images", "s3://my-bucket?region=us-east-1" or "gs://my-bucket".
 //
@@ -50,38 +41,11 @@ var driverPackages = map[string]string{
 // and OpenBucket's error names that package when it is missing. The returned
 // Bucket owns the bucket it opened; [Bucket.Close] closes it.
 func OpenBucket(ctx context.Context, urlstr string) (*Bucket, error) {
-	u, err := url.Parse(urlstr)
+	b, err := bloburl.Open(ctx, "source", urlstr, nil)
 	if err != nil {
-		// The parse error quotes the URL, which may hold credentials.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("source: open bucket: invalid URL: %w", err)
-	}
-	if u.Scheme == "" {
-		return nil, fmt.Errorf("source: open bucket %q: URL has no scheme", redact(u))
-	}
-	if !blob.DefaultURLMux().ValidBucketScheme(u.Scheme) {
-		if pkg, ok := driverPackages[u.Scheme]; ok {
-			return nil, fmt.Errorf("source: open bucket %q: no blob driver for scheme %q; add import _ %q", redact(u), u.Scheme, pkg)
-		}
-		return nil, fmt.Errorf("source: open bucket %q: no blob driver for scheme %q; blank-import the gocloud.dev driver package that registers it", redact(u), u.Scheme)
-	}
-	b, err := blob.OpenBucket(ctx, urlstr)
-	if err != nil {
-		return nil, fmt.Errorf("source: open bucket %q: %w", redact(u), err)
+		return nil, err
 	}
 	return &Bucket{b: b, owned: true}, nil
-}
-
-// redact returns u without its query string and password, which may hold
-// credentials, for use in error messages.
-func redact(u *url.URL) string {
-	c := *u
-	c.RawQuery = ""
-	c.ForceQuery = false
-	return c.Redacted()
 }
 
 // NewBucket returns a Bucket that serves keys from b.

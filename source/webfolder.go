@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/rendition-go/rendition/internal/bloburl"
 )
 
 // ErrNotModified is returned by [WebFolder.OpenIfChanged] when the origin
@@ -197,7 +199,7 @@ func parseBase(base string) (*url.URL, error) {
 		}
 	}
 	if problem != "" {
-		return nil, fmt.Errorf("source: web folder: base URL %q: %s", redact(u), problem)
+		return nil, fmt.Errorf("source: web folder: base URL %q: %s", bloburl.Redact(u), problem)
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
