@@ -74,8 +74,16 @@
 // horizontal pass from the intermediate, one output sample per
 // multiply-add of up to 16 taps. They are used when the processor supports
 // AVX2, compute exactly what the portable kernels compute, and make the
-// vertical-first order the cheaper one for reductions. The default build
-// needs no experiment and has no assembly.
+// vertical-first order the cheaper one for reductions. A resize of one axis
+// uses them too, through the int16 rows: the vertical pass rounds them to
+// 8 bits, the horizontal one reads source rows widened into them. The
+// default build needs no experiment and has no assembly.
+//
+// The portable kernels are bound by the processor's one 64-bit multiplier:
+// reducing an opaque 4032x3024 RGBA image to 300 px wide takes about 137
+// million packed multiplications (two multiply-adds each), which is about
+// 50 ms of CPU time at 2.6 GHz whatever the code around them. The vector
+// kernels do 16 multiply-adds per instruction.
 //
 // # Alpha
 //

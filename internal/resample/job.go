@@ -229,6 +229,7 @@ func (p *planeJob) plan(nearest bool, order mode) (cost float64) {
 		pairs := float64(rows) * float64(len(p.wx.pstart))
 		return pairs * (c*float64(p.wx.ptaps)*perMul + costPair)
 	}
+	p.simd = haveSIMD()
 	switch {
 	case p.idy:
 		p.mode = modeH
@@ -238,7 +239,7 @@ func (p *planeJob) plan(nearest bool, order mode) (cost float64) {
 		return vert8(dh)
 	}
 	vh := vert8(dh) + horiz(dh, costHorizLast)
-	if p.simd = haveSIMD(); p.simd {
+	if p.simd {
 		// The vertical-first order is vectorised.
 		vh = vert8(dh)*costVertSIMD/costVert8 +
 			float64(dh)*float64(dw)*float64((p.c*p.wx.taps+15)/16)*costHorizSIMD
@@ -275,11 +276,11 @@ func (j *job) execute(cost float64) {
 	rows, acc := 0, 0
 	for i := range j.nplanes {
 		p := &j.planes[i]
-		switch p.mode {
-		case modeVH:
+		switch {
+		case p.mode == modeVH || p.simd && (p.mode == modeH || p.mode == modeV):
 			// Vector kernels read up to 16 samples past a row.
 			rows = max(rows, bandRows*p.src.w*p.c+16)
-		case modeHV:
+		case p.mode == modeHV:
 			j.inter[i] = grow(j.inter[i], p.interStride*p.src.h)
 			p.inter = j.inter[i]
 			acc = max(acc, p.interStride)
@@ -358,9 +359,13 @@ func (p *planeJob) do(phase, y0, y1 int, s *scratch) {
 			p.transparent.Store(true)
 		}
 	case modeH:
-		horiz(dstAt(y0), dst.stride, src.pix, src.stride, c, p.wx, y0, y1, toU8(p.wx.prec, p.skipAlpha))
+		if !(p.simd && p.horizViaRows(y0, y1, s.rows)) {
+			horiz(dstAt(y0), dst.stride, src.pix, src.stride, c, p.wx, y0, y1, toU8(p.wx.prec, p.skipAlpha))
+		}
 	case modeV:
-		vert8(dstAt(y0), dst.stride, src.pix, src.stride, src.w*c, p.wy, y0, y1, toU8(p.wy.prec, p.skipAlpha))
+		if !(p.simd && p.vertViaRows(y0, y1, s.rows)) {
+			vert8(dstAt(y0), dst.stride, src.pix, src.stride, src.w*c, p.wy, y0, y1, toU8(p.wy.prec, p.skipAlpha))
+		}
 	case modeVH:
 		rowLen := src.w * c
 		for y := y0; y < y1; y += bandRows {
@@ -385,6 +390,64 @@ func (p *planeJob) do(phase, y0, y1 int, s *scratch) {
 		} else {
 			vertPacked(dstAt(y0), dst.stride, p.inter, p.interStride, dst.w, c, p.wy, y0, y1, o)
 		}
+	}
+}
+
+// vertViaRows is the vertical-only pass (modeV) with the vector kernels:
+// each band of output rows is filtered into the int16 rows and then rounded
+// to 8 bits. It reports false, having done nothing, when vertSIMD cannot
+// be used.
+func (p *planeJob) vertViaRows(y0, y1 int, rows []int16) bool {
+	rowLen := p.src.w * p.c
+	o := toI16(p.wy.prec, p.skipAlpha)
+	for y := y0; y < y1; y += bandRows {
+		n := min(bandRows, y1-y)
+		// vertSIMD refuses for reasons that do not depend on the rows: the
+		// first band decides.
+		if !vertSIMD(rows, rowLen, p.src.pix, p.src.stride, rowLen, p.wy, y, y+n, o) {
+			return false
+		}
+		for i := range n {
+			narrow(p.dst.pix[(y+i)*p.dst.stride:][:rowLen], rows[i*rowLen:(i+1)*rowLen])
+		}
+	}
+	return true
+}
+
+// narrow rounds intermediate samples to 8 bits.
+func narrow(dst []byte, src []int16) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] = byte(min(max((int32(v)+1<<(interFrac-1))>>interFrac, 0), 255))
+	}
+}
+
+// horizViaRows is the horizontal-only pass (modeH) with the vector
+// kernels: each band of source rows is widened into the int16 rows and
+// then filtered. It reports false, having done nothing, when horizSIMD
+// cannot be used.
+func (p *planeJob) horizViaRows(y0, y1 int, rows []int16) bool {
+	rowLen := p.src.w * p.c
+	o := toU8(p.wx.prec, p.skipAlpha)
+	for y := y0; y < y1; y += bandRows {
+		n := min(bandRows, y1-y)
+		for i := range n {
+			widen(rows[i*rowLen:(i+1)*rowLen], p.src.pix[(y+i)*p.src.stride:][:rowLen])
+		}
+		// horizSIMD refuses for reasons that do not depend on the rows: the
+		// first band decides.
+		if !horizSIMD(p.dst.pix[y*p.dst.stride:], p.dst.stride, rows, rowLen, p.c, p.wx, 0, n, o) {
+			return false
+		}
+	}
+	return true
+}
+
+// widen copies 8-bit samples into int16 ones.
+func widen(dst []int16, src []byte) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] = int16(v)
 	}
 }
 

@@ -482,8 +482,9 @@ func compareFloat(t *testing.T, what string, got, want []float64, tol float64) {
 }
 
 // sizes covers reduction and enlargement, each axis alone, both, mixed, and
-// reductions strong enough on one axis to make either pass order cheaper.
-var sizes = []image.Point{{37, 29}, {96, 72}, {13, 70}, {150, 11}, {203, 157}, {96, 200}, {250, 40}, {1, 1}, {1, 9}}
+// sizes for the 96x72 crops: reductions strong enough on one axis to make
+// either pass order cheaper, and sizes that change one axis only.
+var sizes = []image.Point{{37, 29}, {96, 72}, {13, 70}, {150, 11}, {203, 157}, {96, 200}, {250, 40}, {1, 1}, {1, 9}, {96, 19}, {23, 72}, {96, 1}, {1, 72}}
 
 func TestPhotos(t *testing.T) {
 	crops := photoCrops(t, 96, 72)
@@ -510,7 +511,7 @@ func TestParallel(t *testing.T) {
 	holed := toNRGBA(crop)
 	b := holed.Bounds()
 	holed.SetNRGBA(b.Min.X+300, b.Max.Y-20, color.NRGBA{})
-	for _, sz := range []image.Point{{160, 120}, {641, 119}, {150, 481}} {
+	for _, sz := range []image.Point{{160, 120}, {641, 119}, {150, 481}, {640, 97}, {101, 480}} {
 		t.Run(fmt.Sprintf("%dx%d", sz.X, sz.Y), func(t *testing.T) {
 			check(t, crop, sz.X, sz.Y, lanczos3)
 			check(t, toRGBA(crop), sz.X, sz.Y, lanczos3)
