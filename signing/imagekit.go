@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -58,9 +59,17 @@ func (k *ImageKit) Sign(escapedPath, rawQuery string) string {
 // (Unix seconds) then ik-s are appended.
 func (k *ImageKit) SignExpiring(escapedPath, rawQuery string, t time.Time) string {
 	rest := without(rawQuery, "ik-s", "ik-t")
-	exp := unix(t)
+	exp := imagekitExpiry(t)
 	sig := imagekitSum(k.signingKey(), escapedPath, rest, exp)
 	return appendParam(rest, "ik-t="+exp+"&ik-s="+sig)
+}
+
+// imagekitExpiry is the ik-t value for t: Unix seconds as the ten digits
+// Verify accepts, zero-padded before 2001 and capped at the never-expiring
+// value after 2286.
+func imagekitExpiry(t time.Time) string {
+	sec := min(max(t.Unix(), 0), 9_999_999_999)
+	return fmt.Sprintf("%010d", sec)
 }
 
 // Verify implements [Verifier]. The returned query is the received query
@@ -86,8 +95,12 @@ func (k *ImageKit) Verify(escapedPath, rawQuery string, now time.Time) (string, 
 		rest = r
 		exp = prev[len("ik-t="):]
 		expValues = []string{exp}
-		if !isDigits(exp) {
-			return "", invalid("malformed ik-t parameter: want Unix seconds")
+		// Exactly ten digits: the expiry is signed right after the query,
+		// with no separator, so a digit moved between the two would leave
+		// the signed text unchanged but change both the query and the
+		// expiry. Unix seconds have ten digits from 2001 to 2286.
+		if !isDigits(exp) || len(exp) != len(imagekitNever) {
+			return "", invalid("malformed ik-t parameter: want Unix seconds, 10 digits")
 		}
 	}
 	if hasParam(rest, "ik-s") {

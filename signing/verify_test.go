@@ -530,3 +530,34 @@ func TestConcurrent(t *testing.T) {
 		<-done
 	}
 }
+
+// TestImageKitDigitShift: ImageKit signs the query and the expiry with no
+// separator between them, so moving a digit between the two keeps the
+// signed text; only ten-digit expiries are accepted, which rules it out.
+func TestImageKitDigitShift(t *testing.T) {
+	k := mustImageKit(t, "current-key")
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	const path = "/img/123"
+	never := k.Sign(path, "w=300")
+	sig := never[strings.LastIndex(never, "ik-s="):]
+	expired := k.SignExpiring(path, "h=200&w=301", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+	expiredSig := expired[strings.LastIndex(expired, "ik-s="):]
+	for _, c := range []struct{ path, query string }{
+		{path, "w=30&ik-t=09999999999&" + sig},
+		{path, "w=3&ik-t=009999999999&" + sig},
+		{path, "w=3000&ik-t=999999999&" + sig},
+		{path, "h=200&w=30&ik-t=11577836800&" + expiredSig},
+		{"/img/12", "w=300&ik-t=39999999999&" + sig},
+	} {
+		if _, err := k.Verify(c.path, c.query, now); !refused(err) {
+			t.Errorf("Verify(%q, %q) = %v, want a refusal", c.path, c.query, err)
+		}
+	}
+	// The URLs as signed still verify (the expired one as expired).
+	if _, err := k.Verify(path, never, now); err != nil {
+		t.Errorf("the never-expiring URL: %v", err)
+	}
+	if _, err := k.Verify(path, expired, now); !errors.Is(err, ErrExpired) {
+		t.Errorf("the expired URL: %v, want ErrExpired", err)
+	}
+}
