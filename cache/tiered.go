@@ -136,12 +136,14 @@ func (t *TieredCache) Delete(ctx context.Context, key string) error {
 	return errors.Join(errs...)
 }
 
-// DeletePrefix deletes the keys under prefix from every tier. Every tier
-// must implement [Purger]; a tier that does not is reported in the joined
-// error, after the others have been purged.
+// DeletePrefix deletes the keys under prefix from every tier, the last tier
+// first, so that a concurrent Get finds less to promote back into the tiers
+// already purged. Every tier must implement [Purger]; a tier that does not
+// is reported in the joined error, after the others have been purged.
 func (t *TieredCache) DeletePrefix(ctx context.Context, prefix string) error {
 	var errs []error
-	for i, c := range t.tiers {
+	for i := len(t.tiers) - 1; i >= 0; i-- {
+		c := t.tiers[i]
 		p, ok := c.(Purger)
 		if !ok {
 			errs = append(errs, fmt.Errorf("cache: tier %d (%T) cannot delete by prefix", i, c))

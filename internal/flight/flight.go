@@ -97,7 +97,12 @@ func (g *Group[V]) Do(ctx context.Context, key string, fn func(context.Context) 
 		g.mu.Lock()
 		c.waiters--
 		if c.waiters == 0 {
+			// Cancelled work must not be joined: the next caller starts
+			// it again.
 			c.cancel()
+			if g.calls[key] == c {
+				delete(g.calls, key)
+			}
 		}
 		g.mu.Unlock()
 		var zero V
@@ -135,14 +140,14 @@ func (g *Group[V]) forget(key string, c *call[V]) {
 	g.mu.Unlock()
 }
 
-// ForgetPrefix drops the kept results of every key that starts with
-// prefix, so that the next Do for them does the work again. Calls under way
-// are not affected.
+// ForgetPrefix makes the next Do of every key that starts with prefix do
+// the work again: kept results are dropped, and calls under way finish for
+// the callers already waiting but are neither joined nor kept afterwards.
 func (g *Group[V]) ForgetPrefix(prefix string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for key, c := range g.calls {
-		if c.ended && strings.HasPrefix(key, prefix) {
+	for key := range g.calls {
+		if strings.HasPrefix(key, prefix) {
 			delete(g.calls, key)
 		}
 	}

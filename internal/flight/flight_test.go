@@ -180,3 +180,58 @@ func TestLinger(t *testing.T) {
 	short.Do(context.Background(), "k", work)
 	waitFor(t, func() bool { short.mu.Lock(); defer short.mu.Unlock(); return short.calls["k"] == nil })
 }
+
+// TestCancelledWorkIsNotJoined: once every caller has left, a new caller
+// starts the work again instead of joining the cancelled call and getting
+// its cancellation.
+func TestCancelledWorkIsNotJoined(t *testing.T) {
+	var g Group[int]
+	ctx, cancel := context.WithCancel(context.Background())
+	release := make(chan struct{})
+	started := make(chan struct{})
+	go g.Do(ctx, "k", func(ctx context.Context) (int, error) {
+		close(started)
+		<-release // ends only when the test says so, cancelled or not
+		return 0, ctx.Err()
+	})
+	<-started
+	cancel()
+	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.calls["k"] == nil })
+	v, err, shared := g.Do(context.Background(), "k", func(context.Context) (int, error) { return 2, nil })
+	close(release)
+	if v != 2 || err != nil || shared {
+		t.Fatalf("after the only caller left: got %d, %v, shared %v; want the work done again", v, err, shared)
+	}
+}
+
+// TestForgetPrefixDetachesRunningCalls: a call under way when its prefix is
+// forgotten still answers its callers, but later callers start new work and
+// its result is not kept.
+func TestForgetPrefixDetachesRunningCalls(t *testing.T) {
+	g := Group[int]{Linger: time.Hour}
+	release := make(chan struct{})
+	started := make(chan struct{})
+	old := make(chan int)
+	go func() {
+		v, _, _ := g.Do(context.Background(), "p/k", func(context.Context) (int, error) {
+			close(started)
+			<-release
+			return 1, nil
+		})
+		old <- v
+	}()
+	<-started
+	g.ForgetPrefix("p/")
+	v, _, shared := g.Do(context.Background(), "p/k", func(context.Context) (int, error) { return 2, nil })
+	if v != 2 || shared {
+		t.Fatalf("after ForgetPrefix: got %d (shared %v), want new work", v, shared)
+	}
+	close(release)
+	if v := <-old; v != 1 {
+		t.Fatalf("the caller of the forgotten call got %d, want its result 1", v)
+	}
+	// The new call's result is the one kept, not the forgotten one's.
+	if v, _, _ := g.Do(context.Background(), "p/k", func(context.Context) (int, error) { return 3, nil }); v != 2 {
+		t.Fatalf("kept result %d, want 2", v)
+	}
+}
