@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -121,7 +122,8 @@ func TestTTLPolicy(t *testing.T) {
 		{"respect origin", TTLRespectOrigin, "max-age=60", "60"},
 		{"respect origin: s-maxage", TTLRespectOrigin, "max-age=60, s-maxage=90", "90"},
 		{"respect origin: silent origin", TTLRespectOrigin, "", "3600"},
-		{"respect origin: no-store", TTLRespectOrigin, "no-store", "0"},
+		{"respect origin: no-store", TTLRespectOrigin, "no-store", "no-store"},
+		{"respect origin: private", TTLRespectOrigin, "private, max-age=600", "no-store"},
 		{"override", TTLOverride, "max-age=7200", "3600"},
 	}
 	for _, tt := range tests {
@@ -130,11 +132,17 @@ func TestTTLPolicy(t *testing.T) {
 			src := &origin{photo: photo, cacheControl: tt.origin}
 			h := clocked(t, src, clock, Options{TTL: time.Hour, TTLMode: tt.mode})
 			r := get(t, h, "/a.jpg?w=32")
-			if r.Code != http.StatusOK || maxAgeOf(r) != tt.want {
+			if tt.want == "no-store" {
+				// Not "max-age=0" with stale windows, which would let a
+				// CDN keep it.
+				if cc := r.Header().Get("Cache-Control"); r.Code != http.StatusOK || cc != "no-store" {
+					t.Fatalf("status %d, Cache-Control %q; want no-store", r.Code, cc)
+				}
+			} else if r.Code != http.StatusOK || maxAgeOf(r) != tt.want {
 				t.Fatalf("status %d, Cache-Control %q; want max-age=%s", r.Code, r.Header().Get("Cache-Control"), tt.want)
 			}
 			again := get(t, h, "/a.jpg?w=32")
-			if wantHit := tt.want != "0"; (again.Header().Get("X-Cache") == "HIT") != wantHit {
+			if wantHit := tt.want != "no-store"; (again.Header().Get("X-Cache") == "HIT") != wantHit {
 				t.Errorf("second request X-Cache %q; cached: %v", again.Header().Get("X-Cache"), wantHit)
 			}
 		})
@@ -307,6 +315,7 @@ func TestPurgeHandler(t *testing.T) {
 		`{"data": {"type": "purges", "attributes": {"url": ""}}}`,
 		`{"data": {"type": "purges", "attributes": {"url": "https://x/other/a.jpg"}}}`,
 		`{"data": {"type": "purges", "attributes": {"url": "https://x/img/../a.jpg"}}}`,
+		`{"data": {"type": "purges", "attributes": {"url": "https://x/imgx/a.jpg"}}}`,
 	} {
 		if r := post(bad); r.Code != http.StatusBadRequest || r.Header().Get("X-Rendition-Error") != CodeInvalid {
 			t.Errorf("%s: %d %q", bad, r.Code, r.Header().Get("X-Rendition-Error"))
@@ -377,5 +386,145 @@ func TestColdRequestReadsEachCacheOnce(t *testing.T) {
 	}
 	if d, o := derivatives.gets.Load(), originals.gets.Load(); d != 1 || o != 1 {
 		t.Errorf("a cold request read the derivative cache %d times and the origin cache %d times, want 1 and 1", d, o)
+	}
+}
+
+// switchingSource serves old for its first open, held until gate is
+// closed, and new for every later one: an original replaced while it is
+// being fetched.
+type switchingSource struct {
+	old, new []byte
+	gate     chan struct{}
+	opens    atomic.Int32
+}
+
+func (s *switchingSource) Open(ctx context.Context, key string) (*source.Object, error) {
+	data := s.new
+	if s.opens.Add(1) == 1 {
+		<-s.gate
+		data = s.old
+	}
+	return &source.Object{Body: io.NopCloser(bytes.NewReader(data)), Size: int64(len(data))}, nil
+}
+
+// TestPurgeDuringFetch: a fetch under way when the original is purged
+// answers the request that started it, but a request after the purge,
+// even for another derivative, fetches the original again, and nothing
+// rendered from the old original is stored.
+func TestPurgeDuringFetch(t *testing.T) {
+	src := &switchingSource{old: encodeJPEG(t, quadrants(64, 48)), new: encodeJPEG(t, quadrants(48, 64)), gate: make(chan struct{})}
+	h := newHandler(t, src, nil)
+	first := make(chan response, 1)
+	go func() { first <- get(t, h, "/a.jpg?w=12") }()
+	waitUntil(t, "the first fetch", func() bool { return src.opens.Load() == 1 })
+	if err := h.Purge(context.Background(), "a.jpg"); err != nil {
+		t.Fatal(err)
+	}
+	height := func(r response) int {
+		t.Helper()
+		_, cfg := r.image()
+		return cfg.Height
+	}
+	// Before the purge these would wait for the held fetch: give up after
+	// a while rather than hang.
+	soon := func(target string) response {
+		t.Helper()
+		c := make(chan response, 1)
+		go func() { c <- get(t, h, target) }()
+		select {
+		case r := <-c:
+			return r
+		case <-time.After(10 * time.Second):
+			close(src.gate)
+			t.Fatalf("%s after the purge waited for the fetch started before it", target)
+			return response{}
+		}
+	}
+	if r := soon("/a.jpg?w=12"); height(r) != 16 {
+		t.Errorf("after the purge, the same URL: height %d, want 16 (the new original)", height(r))
+	}
+	if r := soon("/a.jpg?w=24"); height(r) != 32 {
+		t.Errorf("after the purge, another derivative: height %d, want 32 (the new original)", height(r))
+	}
+	close(src.gate)
+	if r := <-first; height(r) != 9 {
+		t.Errorf("the request made before the purge: height %d, want 9 (the old original)", height(r))
+	}
+	// The new original is 48x64: every answer from now on, cached or
+	// not, is 4/3 as high as wide.
+	for _, w := range []int{12, 24, 30} {
+		if r := get(t, h, fmt.Sprintf("/a.jpg?w=%d", w)); r.Code != http.StatusOK || height(r) != w*4/3 {
+			t.Errorf("w=%d: status %d, height %d; want %d (from the new original)", w, r.Code, height(r), w*4/3)
+		}
+	}
+}
+
+// holdingCache holds Get while hold is set, until it is released.
+type holdingCache struct {
+	cache.Cache
+	hold    atomic.Pointer[chan struct{}]
+	holding chan struct{}
+}
+
+func (c *holdingCache) Get(ctx context.Context, key string) (*cache.Entry, error) {
+	e, err := c.Cache.Get(ctx, key)
+	if h := c.hold.Load(); h != nil {
+		c.holding <- struct{}{}
+		<-*h
+	}
+	return e, err
+}
+
+func (c *holdingCache) DeletePrefix(ctx context.Context, prefix string) error {
+	return c.Cache.(cache.Purger).DeletePrefix(ctx, prefix)
+}
+
+// TestPurgeDuringCacheRead: an entry read before a purge and returned after
+// it is not served, and not left in the cache (a tiered cache copies what
+// it reads into the tiers that missed, which the purge may have cleared
+// already).
+func TestPurgeDuringCacheRead(t *testing.T) {
+	src := &origin{photo: encodeJPEG(t, quadrants(64, 48))}
+	c := &holdingCache{Cache: cache.NewMemory(nil), holding: make(chan struct{})}
+	h := newHandler(t, src, &Options{Cache: c})
+	get(t, h, "/a.jpg?w=12")
+	src.photo = encodeJPEG(t, quadrants(48, 64))
+	release := make(chan struct{})
+	c.hold.Store(&release)
+	done := make(chan response, 1)
+	go func() { done <- get(t, h, "/a.jpg?w=12") }()
+	<-c.holding
+	c.hold.Store(nil)
+	if err := h.Purge(context.Background(), "a.jpg"); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	r := <-done
+	if _, cfg := r.image(); cfg.Height != 16 || r.Header().Get("X-Cache") != "MISS" {
+		t.Errorf("read during the purge: X-Cache %s, height %d; want a new render of the new original (16)", r.Header().Get("X-Cache"), cfg.Height)
+	}
+}
+
+// TestErrorAnswersVaryLikeImages: an error that depends on a client hint
+// is keyed on it for caches, as the image would be.
+func TestErrorAnswersVaryLikeImages(t *testing.T) {
+	h := newHandler(t, &origin{photo: encodeJPEG(t, quadrants(64, 48))}, nil)
+	r := get(t, h, "/a.jpg?ch=width&w=100&h=100&fit=crop", "Sec-CH-Width", "8192")
+	if r.Code != http.StatusRequestEntityTooLarge || !strings.Contains(strings.Join(r.Header().Values("Vary"), ","), "Sec-CH-Width") {
+		t.Errorf("status %d, Vary %q; want 413 varying on Sec-CH-Width", r.Code, r.Header().Values("Vary"))
+	}
+}
+
+// TestCachedErrorKeepsItsExpiry: a cached error answer is sent with the time
+// it has left, so that caches downstream do not keep it longer.
+func TestCachedErrorKeepsItsExpiry(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	h := clocked(t, &origin{}, clock, Options{ErrorTTL: 5 * time.Minute})
+	if r := get(t, h, "/missing.jpg?w=10"); r.Code != http.StatusNotFound || maxAgeOf(r) != "300" {
+		t.Fatalf("first: %d, Cache-Control %q", r.Code, r.Header().Get("Cache-Control"))
+	}
+	clock.Advance(200 * time.Second)
+	if r := get(t, h, "/missing.jpg?w=10"); r.Code != http.StatusNotFound || maxAgeOf(r) != "100" {
+		t.Errorf("from the cache: %d, Cache-Control %q; want max-age=100", r.Code, r.Header().Get("Cache-Control"))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/rendition-go/rendition/internal/flight"
 	"github.com/rendition-go/rendition/signing"
@@ -41,6 +42,10 @@ type Error struct {
 	// error TTL.
 	Transient bool
 	Err       error
+
+	// expires is set for an answer from the cache: it is kept until then,
+	// so caches downstream may keep it for the time left, not longer.
+	expires time.Time
 }
 
 func (e *Error) Error() string {
@@ -67,38 +72,43 @@ func classify(err error, key string) *Error {
 	var panicked *flight.PanicError
 	switch {
 	case errors.As(err, &pe):
-		return &Error{http.StatusBadRequest, CodeInvalid, pe.Error(), false, err}
+		return newError(http.StatusBadRequest, CodeInvalid, pe.Error(), false, err)
 	case errors.Is(err, signing.ErrSignature):
 		// The signing package's messages are safe to show: they never
 		// include the expected signature or a key.
-		return &Error{http.StatusForbidden, CodeSignature, err.Error(), false, err}
+		return newError(http.StatusForbidden, CodeSignature, err.Error(), false, err)
 	case errors.Is(err, source.ErrInvalidKey):
-		return &Error{http.StatusBadRequest, CodeInvalid, fmt.Sprintf("invalid path %q", key), false, err}
+		return newError(http.StatusBadRequest, CodeInvalid, fmt.Sprintf("invalid path %q", key), false, err)
 	case errors.Is(err, source.ErrNotFound):
-		return &Error{http.StatusNotFound, CodeNotFound, fmt.Sprintf("no image at %q", key), false, err}
+		return newError(http.StatusNotFound, CodeNotFound, fmt.Sprintf("no image at %q", key), false, err)
 	case errors.Is(err, source.ErrPermission):
-		return &Error{http.StatusForbidden, CodePermission, "the origin refused access to " + quote(key), false, err}
+		return newError(http.StatusForbidden, CodePermission, "the origin refused access to "+quote(key), false, err)
 	case errors.As(err, &le):
-		return &Error{http.StatusRequestEntityTooLarge, CodeLimit, le.Error(), false, err}
+		return newError(http.StatusRequestEntityTooLarge, CodeLimit, le.Error(), false, err)
 	case errors.Is(err, transform.ErrLimit):
-		return &Error{http.StatusRequestEntityTooLarge, CodeLimit, "the source is over the size limit", false, err}
+		return newError(http.StatusRequestEntityTooLarge, CodeLimit, "the source is over the size limit", false, err)
 	case errors.Is(err, transform.ErrUnknownFormat):
-		return &Error{http.StatusUnsupportedMediaType, CodeFormat, quote(key) + " is not an image format Rendition reads", false, err}
+		return newError(http.StatusUnsupportedMediaType, CodeFormat, quote(key)+" is not an image format Rendition reads", false, err)
 	case errors.Is(err, transform.ErrDecode):
-		return &Error{http.StatusUnprocessableEntity, CodeDecode, quote(key) + " cannot be decoded", false, err}
+		return newError(http.StatusUnprocessableEntity, CodeDecode, quote(key)+" cannot be decoded", false, err)
 	case errors.Is(err, errBusy):
-		return &Error{http.StatusServiceUnavailable, CodeBusy, "too many images are being rendered; retry shortly", true, err}
+		return newError(http.StatusServiceUnavailable, CodeBusy, "too many images are being rendered; retry shortly", true, err)
 	case errors.Is(err, source.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
-		return &Error{http.StatusGatewayTimeout, CodeTimeout, "the origin did not answer in time", true, err}
+		return newError(http.StatusGatewayTimeout, CodeTimeout, "the origin did not answer in time", true, err)
 	case errors.Is(err, source.ErrUnavailable):
-		return &Error{http.StatusBadGateway, CodeOrigin, "the origin failed", false, err}
+		return newError(http.StatusBadGateway, CodeOrigin, "the origin failed", false, err)
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads this answer.
-		return &Error{http.StatusServiceUnavailable, CodeBusy, "request cancelled", true, err}
+		return newError(http.StatusServiceUnavailable, CodeBusy, "request cancelled", true, err)
 	case errors.As(err, &panicked):
-		return &Error{http.StatusInternalServerError, CodeUnidentified, "internal error", true, err}
+		return newError(http.StatusInternalServerError, CodeUnidentified, "internal error", true, err)
 	}
-	return &Error{http.StatusInternalServerError, CodeUnidentified, "internal error", true, err}
+	return newError(http.StatusInternalServerError, CodeUnidentified, "internal error", true, err)
+}
+
+// newError is an *Error with the fields in their order.
+func newError(status int, code, message string, transient bool, err error) *Error {
+	return &Error{Status: status, Code: code, Message: message, Transient: transient, Err: err}
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }

@@ -16,7 +16,6 @@ import (
 
 	"github.com/rendition-go/rendition/cache"
 	"github.com/rendition-go/rendition/internal/flight"
-	"github.com/rendition-go/rendition/negotiate"
 	"github.com/rendition-go/rendition/signing"
 	"github.com/rendition-go/rendition/source"
 	"github.com/rendition-go/rendition/transform"
@@ -227,6 +226,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := negotiateRequest(r, &req, h.opts.AVIF) // 2 negotiate: Accept and client hints
 	res, err := h.process(r.Context(), req)     // 3-8: key, cache, coalesce, fetch, render, store
 	if err != nil {
+		// The error may depend on the negotiated headers (a client hint
+		// asking for too many pixels): caches must key it on them too.
+		n.setHeaders(w.Header())
 		h.fail(w, r, err, req.Key)
 		return
 	}
@@ -311,13 +313,14 @@ func imageKitTransformation(tr string, q url.Values) (string, error) {
 // http.ServeContent answers conditional requests (304), HEAD and ranges.
 func (h *Handler) respond(w http.ResponseWriter, r *http.Request, req Request, res *Result, n negotiated) {
 	hdr := w.Header()
-	negotiate.AddVary(hdr, n.vary...)
-	if n.acceptCH {
-		hdr.Set("Accept-CH", negotiate.AcceptCH)
-	}
+	n.setHeaders(hdr)
 	hdr.Set("Content-Type", res.ContentType)
 	hdr.Set("ETag", res.ETag)
-	hdr.Set("Cache-Control", h.cacheControl(res.Expires))
+	if res.noStore {
+		hdr.Set("Cache-Control", "no-store")
+	} else {
+		hdr.Set("Cache-Control", h.cacheControl(res.Expires))
+	}
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("X-Cache", res.Cache)
 	hdr.Set("Server-Timing", serverTiming(res))
@@ -358,10 +361,13 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error, key st
 	hdr.Set("X-Rendition-Error", e.Code)
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Content-Type", "text/plain; charset=utf-8")
-	if e.Transient {
+	switch {
+	case e.Transient:
 		hdr.Set("Cache-Control", "no-store")
-	} else {
-		hdr.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(h.opts.ErrorTTL.Seconds())))
+	case !e.expires.IsZero():
+		hdr.Set("Cache-Control", "public, max-age="+strconv.Itoa(h.maxAge(e.expires)))
+	default:
+		hdr.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(h.opts.ErrorTTL.Seconds())))
 	}
 	if e.Code == CodeBusy && e.Status == http.StatusServiceUnavailable {
 		hdr.Set("Retry-After", "1")

@@ -16,6 +16,15 @@ type negotiated struct {
 	acceptCH bool     // the URL uses client hints: ask the browser for them
 }
 
+// setHeaders adds the headers every answer to a negotiated request carries,
+// errors included: Vary and Accept-CH.
+func (n negotiated) setHeaders(hdr http.Header) {
+	negotiate.AddVary(hdr, n.vary...)
+	if n.acceptCH {
+		hdr.Set("Accept-CH", negotiate.AcceptCH)
+	}
+}
+
 // negotiateRequest resolves what the headers decide in every step of req;
 // avif says whether AVIF output is enabled.
 func negotiateRequest(r *http.Request, req *Request, avif bool) negotiated {

@@ -65,6 +65,10 @@ type Result struct {
 	// FetchTime and RenderTime are the time spent reading the original and
 	// rendering it (zero for a cache hit).
 	FetchTime, RenderTime time.Duration
+
+	// noStore: the origin forbade caching (no-store, no-cache, private or
+	// max-age=0 under TTLRespectOrigin), and so does the answer.
+	noStore bool
 }
 
 // Process serves one request without HTTP: it looks the derivative up in the
@@ -82,7 +86,7 @@ func (h *Handler) Process(ctx context.Context, req Request) (*Result, error) {
 // it while parsing).
 func (h *Handler) process(ctx context.Context, req Request) (*Result, error) {
 	k := h.keys(req) // 3 key
-	if res, err := h.lookup(ctx, k.derivative); res != nil || err != nil {
+	if res, err := h.lookup(ctx, k); res != nil || err != nil {
 		h.stats.cacheHits.Add(1)
 		return res, err // 4 cache hit (or a cached error)
 	}
@@ -129,22 +133,41 @@ func (h *Handler) prefix(key string) string {
 	return keyVersion + "/" + hex.EncodeToString(orig[:16]) + "/"
 }
 
-// lookup returns the cached result for key, the cached error answer, or
+// lookup returns the cached derivative of k, the cached error answer, or
 // (nil, nil) on a miss. A failing cache is logged and treated as a miss: it
 // never turns into a client error.
-func (h *Handler) lookup(ctx context.Context, key string) (*Result, error) {
-	e, err := h.cache.Get(ctx, key)
+func (h *Handler) lookup(ctx context.Context, k keys) (*Result, error) {
+	e := h.get(ctx, h.cache, k.prefix, k.derivative)
+	if e == nil {
+		return nil, nil
+	}
+	if e.Status >= 400 {
+		return nil, &Error{Status: e.Status, Code: e.ErrorCode, Message: string(e.Data), expires: e.Expires}
+	}
+	return &Result{Data: e.Data, ContentType: e.ContentType, ETag: e.ETag, ModTime: e.ModTime,
+		Expires: e.Expires, Cache: CacheHit}, nil
+}
+
+// get reads key, under prefix, from c; nil for a miss. A failing cache is
+// logged and treated as a miss. An entry read while its prefix was purged
+// is a miss too, and deleted: it may be the purged entry, which a tiered
+// cache may even have copied back into a tier the purge had cleared.
+func (h *Handler) get(ctx context.Context, c cache.Cache, prefix, key string) *cache.Entry {
+	start := h.now()
+	e, err := c.Get(ctx, key)
 	if err != nil {
 		if !errors.Is(err, cache.ErrMiss) {
 			h.opts.Logger.Warn("cache get failed", "key", key, "err", err)
 		}
-		return nil, nil
+		return nil
 	}
-	if e.Status >= 400 {
-		return nil, &Error{Status: e.Status, Code: e.ErrorCode, Message: string(e.Data)}
+	if h.purgedSince(prefix, start) {
+		if err := c.Delete(ctx, key); err != nil {
+			h.opts.Logger.Warn("cache delete failed", "key", key, "err", err)
+		}
+		return nil
 	}
-	return &Result{Data: e.Data, ContentType: e.ContentType, ETag: e.ETag, ModTime: e.ModTime,
-		Expires: e.Expires, Cache: CacheHit}, nil
+	return e
 }
 
 // produce reads the original, renders and stores one derivative; it runs
@@ -158,12 +181,22 @@ func (h *Handler) produce(ctx context.Context, k keys, req Request) (*Result, er
 	}
 	res, err := h.render(ctx, req, orig) // 7 render
 	if err != nil {
-		h.storeError(ctx, k, started, err, req.Key)
+		h.storeError(ctx, k, earliest(started, orig.readAt), err, req.Key)
 		return nil, err
 	}
 	res.FetchTime = orig.fetchTime
-	h.store(ctx, k, started, res) // 8 store
+	// What was rendered from an original read before a purge is as old as
+	// that original.
+	h.store(ctx, k, earliest(started, orig.readAt), res) // 8 store
 	return res, nil
+}
+
+// earliest returns the earlier of a and b, ignoring a zero b.
+func earliest(a, b time.Time) time.Time {
+	if !b.IsZero() && b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // original is a source object read into memory, with its cache lifetime.
@@ -174,6 +207,8 @@ type original struct {
 	modTime     time.Time
 	expires     time.Time
 	fetchTime   time.Duration
+	readAt      time.Time // when it was read from the source or a cache
+	noStore     bool      // the origin forbids caching it (TTLRespectOrigin)
 }
 
 // original returns the original of key: from the origin cache while it is
@@ -182,11 +217,9 @@ type original struct {
 // source, once for concurrent requests of any derivative of it, and cached
 // for the TTL policy's lifetime.
 func (h *Handler) original(ctx context.Context, k keys, key string) (*original, error) {
-	e, err := h.originals.Get(ctx, k.original)
-	if err != nil || e.Status >= 400 {
-		if err != nil && !errors.Is(err, cache.ErrMiss) {
-			h.opts.Logger.Warn("origin cache get failed", "key", k.original, "err", err)
-		}
+	readAt := h.now()
+	e := h.get(ctx, h.originals, k.prefix, k.original)
+	if e != nil && e.Status >= 400 {
 		e = nil
 	}
 	now := h.now()
@@ -194,7 +227,7 @@ func (h *Handler) original(ctx context.Context, k keys, key string) (*original, 
 		fresh := freshUntil(e)
 		switch {
 		case now.Before(fresh):
-			return cachedOriginal(e, fresh), nil
+			return cachedOriginal(e, fresh, readAt), nil
 		case now.Before(fresh.Add(h.opts.StaleWhileRevalidate)):
 			// Serve it stale and refresh it in the background; refresh is
 			// coalesced per key, so one refresh runs however many requests
@@ -205,14 +238,14 @@ func (h *Handler) original(ctx context.Context, k keys, key string) (*original, 
 					h.opts.Logger.Warn("background refresh failed", "key", key, "err", err)
 				}
 			}()
-			return cachedOriginal(e, now), nil
+			return cachedOriginal(e, now, readAt), nil
 		}
 	}
 	o, err := h.refresh(ctx, k, key, e)
 	if err != nil && e != nil && originFailed(err) && now.Before(e.FreshUntil.Add(h.opts.StaleIfError)) {
 		h.stats.staleServed.Add(1)
 		h.opts.Logger.Warn("serving a stale original: the origin failed", "key", key, "err", err)
-		return cachedOriginal(e, now), nil
+		return cachedOriginal(e, now, readAt), nil
 	}
 	return o, err
 }
@@ -228,8 +261,8 @@ func freshUntil(e *cache.Entry) time.Time {
 // cachedOriginal is the original held by e. What is rendered from it may be
 // cached until expires: a stale original gets now, so nothing rendered from
 // it is stored and its answers carry max-age=0.
-func cachedOriginal(e *cache.Entry, expires time.Time) *original {
-	return &original{data: e.Data, contentType: e.ContentType, etag: e.ETag, modTime: e.ModTime, expires: expires}
+func cachedOriginal(e *cache.Entry, expires, readAt time.Time) *original {
+	return &original{data: e.Data, contentType: e.ContentType, etag: e.ETag, modTime: e.ModTime, expires: expires, readAt: readAt}
 }
 
 // originFailed reports whether err is the origin's failure (5xx, a broken
@@ -252,14 +285,21 @@ func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.
 		start := h.now()
 		obj, data, err := h.fetch(ctx, key, stale)
 		if errors.Is(err, source.ErrNotModified) && stale != nil {
-			obj = &source.Object{ContentType: stale.ContentType, ETag: stale.ETag, ModTime: stale.ModTime}
+			// The copy's lifetime comes from the 304's Cache-Control.
+			var nm *source.NotModifiedError
+			cc := ""
+			if errors.As(err, &nm) {
+				cc = nm.CacheControl
+			}
+			obj = &source.Object{ContentType: stale.ContentType, ETag: stale.ETag, ModTime: stale.ModTime, CacheControl: cc}
 			data, err = stale.Data, nil
 		}
 		if err != nil {
 			return nil, err
 		}
+		ttl := h.ttl(obj.CacheControl)
 		o := &original{data: data, contentType: obj.ContentType, etag: obj.ETag, modTime: obj.ModTime,
-			expires: start.Add(h.ttl(obj.CacheControl)), fetchTime: time.Since(start)}
+			expires: start.Add(ttl), noStore: ttl <= 0, fetchTime: time.Since(start), readAt: start}
 		if o.modTime.IsZero() {
 			o.modTime = start
 		}
@@ -340,7 +380,7 @@ func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Res
 			ct = http.DetectContentType(orig.data)
 		}
 		return &Result{Data: orig.data, ContentType: ct, ETag: etag(orig.data), ModTime: orig.modTime,
-			Expires: orig.expires, Cache: CacheMiss}, nil
+			Expires: orig.expires, Cache: CacheMiss, noStore: orig.noStore}, nil
 	}
 
 	if err := h.renders.acquire(ctx); err != nil {
@@ -358,7 +398,7 @@ func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Res
 	h.stats.bytesRendered.Add(int64(len(out)))
 	return &Result{Data: out, ContentType: info.ContentType(), ETag: etag(out), ModTime: orig.modTime,
 		Expires: orig.expires, Width: info.Width, Height: info.Height, Cache: CacheMiss,
-		RenderTime: time.Since(start)}, nil
+		RenderTime: time.Since(start), noStore: orig.noStore}, nil
 }
 
 // etag is a strong validator: a hash of the bytes sent.

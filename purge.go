@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rendition-go/rendition/cache"
@@ -73,8 +74,9 @@ func (h *Handler) purgedSince(prefix string, t time.Time) bool {
 // a render that started before a purge does not store a stale result. It is
 // safe for concurrent use.
 type purgeLog struct {
-	mu sync.Mutex
-	at map[string]time.Time // prefix -> time of its last purge
+	last atomic.Int64 // time of the last purge of any prefix, in Unix nanoseconds
+	mu   sync.Mutex
+	at   map[string]time.Time // prefix -> time of its last purge
 }
 
 // purgeMemory is how long a purge is remembered: longer than any fetch and
@@ -93,9 +95,15 @@ func (l *purgeLog) mark(prefix string, now time.Time) {
 		}
 	}
 	l.at[prefix] = now
+	l.last.Store(max(l.last.Load(), now.UnixNano()))
 }
 
 func (l *purgeLog) since(prefix string, t time.Time) bool {
+	// Without a purge since t, every prefix is clean: no lock on the hit
+	// path.
+	if l.last.Load() < t.UnixNano() {
+		return false
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	at, ok := l.at[prefix]
@@ -171,6 +179,9 @@ func parsePurge(r *http.Request, mountPrefix string) (key string, body []byte, e
 		return invalid("data.attributes.url must be the URL of an image", err)
 	}
 	path, ok := strings.CutPrefix(u.Path, mountPrefix)
+	if ok && !strings.HasSuffix(mountPrefix, "/") && path != "" && path[0] != '/' {
+		ok = false // "/img" is where "/img/dog.jpg" is mounted, not "/imgx/dog.jpg"
+	}
 	if !ok {
 		return invalid(fmt.Sprintf("the URL's path does not start with %q", mountPrefix), nil)
 	}

@@ -148,6 +148,36 @@ func TestRevalidationIsConditional(t *testing.T) {
 	}
 }
 
+// TestRevalidationTakesTheLifetimeOf304: with TTLRespectOrigin, the
+// lifetime of a copy revalidated by a 304 comes from the 304's
+// Cache-Control, not from the TTL option.
+func TestRevalidationTakesTheLifetimeOf304(t *testing.T) {
+	photo := encodeJPEG(t, quadrants(64, 48))
+	srv, _ := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=60")
+		w.Header().Set("ETag", `"v1"`)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Write(photo)
+	})
+	folder, err := source.NewWebFolder(srv.URL+"/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	h := clocked(t, folder, clock, Options{TTL: time.Hour, TTLMode: TTLRespectOrigin})
+	if r := get(t, h, "/a.jpg?w=32"); maxAgeOf(r) != "60" {
+		t.Fatalf("first answer: Cache-Control %q, want max-age=60", r.Header().Get("Cache-Control"))
+	}
+	clock.Advance(2 * time.Minute) // stale: revalidated with If-None-Match
+	waitUntil(t, "the revalidated original", func() bool {
+		r := get(t, h, "/a.jpg?w=17")
+		return r.Header().Get("X-Cache") == "MISS" && maxAgeOf(r) == "60"
+	})
+}
+
 type tWriter struct{ t *testing.T }
 
 func (w tWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }

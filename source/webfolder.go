@@ -20,6 +20,20 @@ import (
 // caller holds. It is not a failure, and it is returned as is, not wrapped.
 var ErrNotModified = errors.New("not modified")
 
+// NotModifiedError is the error of a conditional request that the origin
+// answered 304 Not Modified: errors.Is(err, ErrNotModified) reports true
+// for it. CacheControl is the 304's Cache-Control header ("" when it had
+// none), which replaces the one of the copy that was revalidated (RFC 9111,
+// section 4.3.4).
+type NotModifiedError struct {
+	CacheControl string
+}
+
+func (e *NotModifiedError) Error() string { return ErrNotModified.Error() }
+
+// Is reports whether target is ErrNotModified.
+func (e *NotModifiedError) Is(target error) bool { return target == ErrNotModified }
+
 // Defaults of [WebFolderOptions].
 const (
 	defaultWebTimeout      = 10 * time.Second
@@ -323,8 +337,9 @@ func (w *WebFolder) Open(ctx context.Context, key string) (*Object, error) {
 // OpenIfChanged is [WebFolder.Open] as a conditional request, for
 // revalidating a copy the caller holds: it sends etag (if not "") as
 // If-None-Match and modTime (if not zero) as If-Modified-Since. When the
-// origin answers 304 Not Modified, OpenIfChanged returns nil and
-// [ErrNotModified]. Otherwise it behaves as Open.
+// origin answers 304 Not Modified, OpenIfChanged returns nil and a
+// [*NotModifiedError] (which is [ErrNotModified]). Otherwise it behaves as
+// Open.
 //
 // etag is sent as given, quotes included, as it was reported in
 // [Object.ETag]; one holding a control character is refused without a
@@ -401,7 +416,7 @@ func fetch(ctx context.Context, client *http.Client, timeout time.Duration, head
 			CacheControl: resp.Header.Get("Cache-Control"),
 		}, nil
 	case code == http.StatusNotModified && conditional:
-		fault = ErrNotModified
+		fault = &NotModifiedError{CacheControl: resp.Header.Get("Cache-Control")}
 	default:
 		fault = openError(key, statusKind(code), statusError(code))
 	}

@@ -791,7 +791,7 @@ func TestWebFolderOpenIfChanged(t *testing.T) {
 				}
 			} else {
 				closeBody(obj)
-				if err != source.ErrNotModified || obj != nil {
+				if !errors.Is(err, source.ErrNotModified) || obj != nil {
 					t.Errorf("OpenIfChanged = %v, %v; want nil, ErrNotModified", obj, err)
 				}
 			}

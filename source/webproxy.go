@@ -255,8 +255,9 @@ func (p *WebProxy) Open(ctx context.Context, key string) (*Object, error) {
 // OpenIfChanged is [WebProxy.Open] as a conditional request, for
 // revalidating a copy the caller holds: it sends etag (if not "") as
 // If-None-Match and modTime (if not zero) as If-Modified-Since. When the
-// origin answers 304 Not Modified, OpenIfChanged returns nil and
-// [ErrNotModified]. Otherwise it behaves as Open.
+// origin answers 304 Not Modified, OpenIfChanged returns nil and a
+// [*NotModifiedError] (which is [ErrNotModified]). Otherwise it behaves as
+// Open.
 func (p *WebProxy) OpenIfChanged(ctx context.Context, key, etag string, modTime time.Time) (*Object, error) {
 	return p.open(ctx, key, etag, modTime)
 }

@@ -503,7 +503,7 @@ func TestWebProxyOpenIfChanged(t *testing.T) {
 	p := newTestProxy(t, newTestNet(t), WebProxyOptions{AllowPrivate: true})
 	key := o.expand("http://127.0.0.1:PORT/etag.jpg")
 	obj, err := p.OpenIfChanged(context.Background(), key, `"v1"`, time.Time{})
-	if obj != nil || err != ErrNotModified {
+	if obj != nil || !errors.Is(err, ErrNotModified) {
 		t.Errorf("OpenIfChanged with the current ETag = %v, %v; want nil, ErrNotModified", obj, err)
 	}
 	obj, err = p.OpenIfChanged(context.Background(), key, `"v0"`, time.Time{})
