@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"syscall"
 	"time"
@@ -136,7 +137,15 @@ func blobError(key string, err error) error {
 	case gcerrors.Canceled:
 		// Reported as the context's own error.
 	default:
-		kind = networkError(err)
+		switch {
+		case errors.Is(err, syscall.ENOTDIR):
+			// A local bucket asked for "a.jpg/b" where a.jpg is a file.
+			kind = ErrNotFound
+		case errors.Is(err, fs.ErrPermission):
+			kind = ErrPermission
+		default:
+			kind = networkError(err)
+		}
 	}
 	return openError(key, kind, err)
 }
@@ -146,10 +155,16 @@ func blobError(key string, err error) error {
 // connection and a body cut short are [ErrUnavailable]. Anything else is nil.
 func networkError(err error) error {
 	var ne net.Error
+	_ = errors.As(err, &ne)
+	if _, ok := ne.(syscall.Errno); ok {
+		// A bare system error is a net.Error too, but a local file
+		// system's errors are not the network's.
+		ne = nil
+	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return ErrTimeout
-	case errors.As(err, &ne) && ne.Timeout():
+	case ne != nil && ne.Timeout():
 		return ErrTimeout
 	case ne != nil,
 		errors.Is(err, syscall.ECONNREFUSED),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -370,6 +371,10 @@ func TestBucketErrorMapping(t *testing.T) {
 		{"connection reset", gcerrors.Unknown, fmt.Errorf("read: %w", syscall.ECONNRESET), ErrUnavailable},
 		{"other net error", gcerrors.Unknown, temporaryNetError{}, ErrUnavailable},
 		{"truncated", gcerrors.Unknown, io.ErrUnexpectedEOF, ErrUnavailable},
+		// A local bucket: "a.jpg/b" where a.jpg is a file, and a file it may
+		// not read. A bare system error is not a network failure.
+		{"not a directory", gcerrors.Unknown, &fs.PathError{Op: "open", Path: "a.jpg/b", Err: syscall.ENOTDIR}, ErrNotFound},
+		{"local permission", gcerrors.Unknown, &fs.PathError{Op: "open", Path: "a.jpg", Err: syscall.EACCES}, ErrPermission},
 	}
 	all := []error{ErrNotFound, ErrPermission, ErrTimeout, ErrUnavailable, ErrInvalidKey}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,8 +15,10 @@ import (
 // [ErrPermission], [ErrTimeout], [ErrUnavailable] or a cancelled context,
 // is returned at once, without asking the sources after it: a failing
 // origin is never hidden by a later one. When every source misses, Open
-// returns the last source's error. An empty Chain has nothing and answers
-// every key with [ErrNotFound].
+// returns the last source's error. A source that refuses the key itself
+// ([CheckKey]: a web proxy asked for a path, a folder asked for a URL) is
+// skipped; when every source refuses it, Open returns the first refusal. An
+// empty Chain has nothing and answers every key with [ErrNotFound].
 //
 // A Chain is safe for concurrent use if its sources are and it is not
 // modified while in use.
@@ -31,10 +34,14 @@ func (c Chain) Open(ctx context.Context, key string) (*Object, error) {
 	if len(c) == 0 {
 		return nil, openError(key, ErrNotFound, errEmptyChain)
 	}
-	var err error
+	var err, refused error
 	for i, s := range c {
 		if s == nil {
 			return nil, fmt.Errorf("source: open %q: chain source %d is nil", key, i)
+		}
+		if kerr := CheckKey(s, key); kerr != nil {
+			refused = cmp.Or(refused, kerr)
+			continue
 		}
 		if i > 0 {
 			if cerr := ctx.Err(); cerr != nil {
@@ -49,6 +56,9 @@ func (c Chain) Open(ctx context.Context, key string) (*Object, error) {
 		if !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
+	}
+	if err == nil {
+		return nil, refused
 	}
 	return nil, err
 }

@@ -160,3 +160,43 @@ func ExampleChain() {
 	fmt.Println(string(b))
 	// Output: from the fallback
 }
+
+// urlSource serves only absolute URLs, as a web proxy does.
+type urlSource struct{}
+
+func (urlSource) ValidKey(key string) error {
+	if !strings.HasPrefix(key, "http://") {
+		return fmt.Errorf("%w: not an absolute URL", source.ErrInvalidKey)
+	}
+	return nil
+}
+
+func (urlSource) Open(ctx context.Context, key string) (*source.Object, error) {
+	return &source.Object{Body: io.NopCloser(strings.NewReader("from " + key))}, nil
+}
+
+// TestChainSkipsSourcesThatRefuseTheKey: a chain of a folder and a web proxy
+// sends each key to the source that takes that kind of key, whichever comes
+// first; a key every source refuses gets the first refusal.
+func TestChainSkipsSourcesThatRefuseTheKey(t *testing.T) {
+	folder := source.Func(func(ctx context.Context, key string) (*source.Object, error) {
+		return &source.Object{Body: io.NopCloser(strings.NewReader("folder " + key))}, nil
+	})
+	for _, c := range []source.Chain{{folder, urlSource{}}, {urlSource{}, folder}} {
+		for key, want := range map[string]string{"http://example.com/a.jpg": "from http://example.com/a.jpg", "a/b.jpg": "folder a/b.jpg"} {
+			obj, err := c.Open(context.Background(), key)
+			if err != nil {
+				t.Fatalf("Open(%q): %v", key, err)
+			}
+			body, _ := io.ReadAll(obj.Body)
+			obj.Body.Close()
+			if string(body) != want {
+				t.Errorf("Open(%q) = %q, want %q", key, body, want)
+			}
+		}
+	}
+	only := source.Chain{urlSource{}}
+	if _, err := only.Open(context.Background(), "a/b.jpg"); !errors.Is(err, source.ErrInvalidKey) {
+		t.Errorf("a key every source refuses: %v, want ErrInvalidKey", err)
+	}
+}

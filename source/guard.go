@@ -38,9 +38,11 @@ var ErrForbiddenAddress = errors.New("address not allowed")
 //     registry lists as globally reachable (2001:1::1, 2001:1::2, 2001:1::3,
 //     2001:3::/32, 2001:4:112::/48, 2001:20::/28 and 2001:30::/28),
 //     2001:db8::/32 and 3fff::/20 (documentation).
-//   - IPv4 hidden in IPv6 is judged by the IPv4 address it carries: the
-//     IPv4-mapped ::ffff:0:0/96, the well-known NAT64 prefix 64:ff9b::/96
-//     and 6to4 2002::/16 (whose IPv4 address is in its bits 16 to 47).
+//   - IPv4 hidden in IPv6 is judged by the IPv4 address it carries in the
+//     IPv4-mapped ::ffff:0:0/96 and the well-known NAT64 prefix
+//     64:ff9b::/96, where connecting to it means connecting to that IPv4
+//     address. 6to4 2002::/16 is refused: its /48s are whole sites behind
+//     their IPv4 address, internal hosts included.
 //
 // An address with a zone is judged without it. The zero Addr is not public.
 func PublicAddr(ip netip.Addr) bool {
@@ -95,7 +97,10 @@ func addrProblem(ip netip.Addr) (problem, form string) {
 	case a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8:
 		return "documentation", ""
 	case a[0] == 0x20 && a[1] == 0x02:
-		return addr4Problem([4]byte(a[2:6])), "6to4"
+		// 2002::/16. Unlike a mapped or NAT64 address, a 6to4 address is
+		// not the IPv4 host it names: 2002:V4ADDR::/48 is a whole site
+		// behind it, internal hosts included.
+		return "6to4", ""
 	case a[0] == 0x3f && a[1] == 0xff && a[2]&0xf0 == 0x00:
 		return "documentation", ""
 	}

@@ -63,8 +63,8 @@ var ianaIPv4 = []ianaBlock{
 // ianaIPv6 is the IANA IPv6 Special-Purpose Address Registry with its
 // "Globally Reachable" column as public (N/A counted as not public), over
 // the IANA IPv6 Address Space Registry, in which only 2000::/3 is allocated
-// for global unicast. The blocks that carry an IPv4 address are in
-// ianaEmbedded instead.
+// for global unicast. The blocks whose addresses reach the IPv4 address
+// they carry are in ianaEmbedded instead.
 var ianaIPv6 = []ianaBlock{
 	block("::/0", false, "reserved by IETF"),
 	block("2000::/3", true, "global unicast"),
@@ -86,6 +86,7 @@ var ianaIPv6 = []ianaBlock{
 	block("2001:20::/28", true, "ORCHIDv2"),
 	block("2001:30::/28", true, "drone remote ID protocol entity tags"),
 	block("2001:db8::/32", false, "documentation"),
+	block("2002::/16", false, "6to4 (globally reachable: N/A)"),
 	block("2620:4f:8000::/48", true, "direct delegation AS112 service"),
 	block("3fff::/20", false, "documentation"),
 	block("5f00::/16", false, "segment routing SIDs"),
@@ -103,7 +104,6 @@ var ianaEmbedded = []struct {
 }{
 	{netip.MustParsePrefix("::ffff:0:0/96"), 12}, // IPv4-mapped
 	{netip.MustParsePrefix("64:ff9b::/96"), 12},  // IPv4/IPv6 translation
-	{netip.MustParsePrefix("2002::/16"), 2},      // 6to4
 }
 
 // referencePublic is the reference classifier: the most specific block of
@@ -196,7 +196,7 @@ func TestPublicAddr(t *testing.T) {
 		{"2001:200::1", true},
 		{"::ffff:8.8.8.8", true},
 		{"64:ff9b::8.8.8.8", true},
-		{"2002:808:808::1", true},
+		{"2002:808:808::1", false}, // 6to4: a site behind a public address
 
 		// Loopback and unspecified.
 		{"127.0.0.1", false},
