@@ -343,6 +343,7 @@ func TestErrors(t *testing.T) {
 		{"permission", errorSource(source.ErrPermission, &calls), nil, "GET", "/a.jpg", 403, CodePermission, "refused", true},
 		{"source bytes over the limit", fsys, &Options{Limits: transform.Limits{MaxSourceBytes: 1000}}, "GET", "/photo.jpg", 413, CodeLimit, "source bytes", true},
 		{"source pixels over the limit", fsys, nil, "GET", "/huge.png", 413, CodeLimit, "", true},
+		{"a header claiming a side of 0", fsys, nil, "GET", "/zero.gif?w=100", 413, CodeLimit, "source width", true},
 		{"output over the limit", fsys, nil, "GET", "/photo.jpg?w=8192&h=8192&fit=scale", 413, CodeLimit, "output pixels", true},
 		{"not an image", fsys, nil, "GET", "/doc.txt?w=100", 415, CodeFormat, "not an image", true},
 		{"empty file", fsys, nil, "GET", "/empty.jpg?w=100", 415, CodeFormat, "", true},

@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
+	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"net/http"
@@ -121,6 +122,17 @@ func readTestdata(t testing.TB, name string) []byte {
 }
 
 // testFS is the origin of most handler tests.
+// zeroSizeGIF is a 1x1 GIF whose logical screen claims 0x0.
+func zeroSizeGIF(t testing.TB) []byte {
+	var b bytes.Buffer
+	if err := gif.Encode(&b, image.NewPaletted(image.Rect(0, 0, 1, 1), color.Palette{color.Black}), nil); err != nil {
+		t.Fatal(err)
+	}
+	data := b.Bytes()
+	copy(data[6:10], []byte{0, 0, 0, 0})
+	return data
+}
+
 func testFS(t testing.TB) fstest.MapFS {
 	photo := encodeJPEG(t, quadrants(400, 300))
 	return fstest.MapFS{
@@ -133,6 +145,7 @@ func testFS(t testing.TB) fstest.MapFS {
 		"page.html":        {Data: []byte("<script>alert(1)</script>")},
 		"corrupt.jpg":      {Data: append(append([]byte{}, photo[:600]...), bytes.Repeat([]byte{0x55}, 100)...)},
 		"huge.png":         {Data: hugePNGHeader(t)},
+		"zero.gif":         {Data: zeroSizeGIF(t)},
 		"empty.jpg":        {Data: []byte{}},
 		"truncated.jpg":    {Data: photo[:len(photo)/2]},
 		"exif/plain.jpg":   {Data: photo},

@@ -100,7 +100,7 @@
 //     '"'.
 //   - Focal point values are kept even without crop=focalpoint.
 //
-// Every parameter except auto also exists as a base64 variant, its name
+// Every parameter except auto and ch also exists as a base64 variant, its name
 // (or alias) followed by 64, whose value is URL-safe base64 with or without
 // padding: w64=MzAw is w=300 and width64=MzAw too. auto is the only
 // parameter that may appear more than once (auto=format&auto=compress);

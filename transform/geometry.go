@@ -37,10 +37,17 @@ const (
 // then w/h (fractions of the rect), ar, the min/max bounds and dpr, then the
 // fit mode. An output side over lim.MaxOutputSide is scaled down (keeping the
 // aspect ratio), as when a large dpr is clamped; an output over
-// lim.MaxOutputPixels is a [*LimitError]. A rect outside the image is a
-// [*ParamError].
+// lim.MaxOutputPixels is a [*LimitError], as is a source with a side of 0
+// or over the source limits. A rect outside the image is a [*ParamError].
+// With only one of w and h given, the bounds on the other side apply to
+// the size the fit derives for it.
 func PlanLayout(src image.Point, p Params, lim Limits) (Layout, error) {
 	lim = lim.WithDefaults()
+	// A header can claim any size: a side of 0 or a source over the limits
+	// is a *LimitError before anything is planned from it.
+	if err := lim.checkSource(src.X, src.Y, 1); err != nil {
+		return Layout{}, err
+	}
 	region := image.Rectangle{Max: src}
 	if p.Rect != nil {
 		r, err := resolveRect(*p.Rect, src)
@@ -80,6 +87,19 @@ func PlanLayout(src image.Point, p Params, lim Limits) (Layout, error) {
 		}
 	}
 	w, h = bound(w, minW, maxW), bound(h, minH, maxH)
+	// With one side asked for, a bound on the other applies to the side the
+	// fit derives from the region's shape: fit=crop&h=200&max-w=200 on a
+	// landscape photo is 200x200, cropped.
+	switch {
+	case w > 0 && h == 0:
+		if d := w * sh / sw; bound(d, minH, maxH) != d {
+			h = bound(d, minH, maxH)
+		}
+	case h > 0 && w == 0:
+		if d := h * sw / sh; bound(d, minW, maxW) != d {
+			w = bound(d, minW, maxW)
+		}
+	}
 
 	l := fitBox(region, w, h, fit, p)
 	maxSide := float64(lim.MaxOutputSide)
@@ -87,11 +107,27 @@ func PlanLayout(src image.Point, p Params, lim Limits) (Layout, error) {
 		// Clamp as imgix clamps a large dpr: shrink the requested box (or, with
 		// no box, the source's own size) uniformly and fit again.
 		f := maxSide / longest
+		canvas := l.Canvas
 		if w == 0 && h == 0 {
 			w, h = sw, sh
 		}
 		w, h = math.Floor(w*f), math.Floor(h*f)
 		l = fitBox(region, w, h, fit, p)
+		if max(l.Canvas.X, l.Canvas.Y) > lim.MaxOutputSide {
+			// A side too thin to survive the shrinking (w=8192 of a 1x16384
+			// source floors to 0): shrink the planned canvas itself.
+			cw := math.Max(1, math.Floor(float64(canvas.X)*f))
+			ch := math.Max(1, math.Floor(float64(canvas.Y)*f))
+			l = fitBox(region, cw, ch, fit, p)
+		}
+	}
+	for _, s := range []struct {
+		what string
+		v    int
+	}{{"output width", l.Canvas.X}, {"output height", l.Canvas.Y}} {
+		if s.v > lim.MaxOutputSide {
+			return Layout{}, &LimitError{What: s.what, Value: int64(s.v), Max: int64(lim.MaxOutputSide)}
+		}
 	}
 	if px := int64(l.Canvas.X) * int64(l.Canvas.Y); px > lim.MaxOutputPixels {
 		return Layout{}, &LimitError{What: "output pixels", Value: px, Max: lim.MaxOutputPixels}

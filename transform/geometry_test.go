@@ -92,6 +92,18 @@ func TestPlanLayout(t *testing.T) {
 			Layout{Region: rect(0, 0, 4032, 3024), Size: pt(300, 225), Canvas: pt(300, 225)}},
 		{"max-w bounds a derived width", phone, Params{Height: 600, MaxWidth: 400, Fit: FitCrop, AspectRatio: 1},
 			Layout{Region: rect(1008, 0, 3024, 3024), Size: pt(400, 600), Canvas: pt(400, 600)}},
+		// imgix's examples: the bounds apply to the side the fit derives
+		// when only the other one is given.
+		{"max-w bounds the width derived from h", image.Pt(3000, 2000), Params{Height: 200, MaxWidth: 200, Fit: FitCrop},
+			Layout{Region: rect(500, 0, 2500, 2000), Size: pt(200, 200), Canvas: pt(200, 200)}},
+		{"max-h bounds the height derived from w", image.Pt(600, 2000), Params{Width: 300, MaxHeight: 300, Fit: FitCrop},
+			Layout{Region: rect(0, 700, 600, 1300), Size: pt(300, 300), Canvas: pt(300, 300)}},
+		{"min-w raises the width derived from h", image.Pt(3000, 2000), Params{Height: 200, MinWidth: 400, Fit: FitCrop},
+			Layout{Region: rect(0, 250, 3000, 1750), Size: pt(400, 200), Canvas: pt(400, 200)}},
+		{"a bound the derived side already meets changes nothing", image.Pt(3000, 2000), Params{Height: 200, MaxWidth: 400, Fit: FitCrop},
+			Layout{Region: rect(0, 0, 3000, 2000), Size: pt(300, 200), Canvas: pt(300, 200)}},
+		{"a side too thin to shrink with the other is kept at 1 px", image.Pt(1, 16384), Params{Width: 8192},
+			Layout{Region: rect(0, 0, 1, 16384), Size: pt(1, 8192), Canvas: pt(1, 8192)}},
 		{"min-h raises the height", phone, Params{Width: 300, Height: 100, MinHeight: 300, Fit: FitCrop},
 			Layout{Region: rect(504, 0, 3528, 3024), Size: pt(300, 300), Canvas: pt(300, 300)}},
 		{"rect in pixels, then w", phone, Params{Rect: &Rect{X: 100, Y: 200, W: 1000, H: 500}, Width: 100},
@@ -129,8 +141,15 @@ func TestPlanLayoutErrors(t *testing.T) {
 	if _, err := PlanLayout(phone, Params{Rect: &Rect{X: 1e18, Y: 1e18, W: 1e18, H: 1e18}}, Limits{}); !errors.As(err, &pe) {
 		t.Errorf("huge rect: got %v, want a ParamError", err)
 	}
-	_, err := PlanLayout(phone, Params{Width: 8192, Height: 8192, Fit: FitScale}, Limits{})
+	// A header can claim a side of 0: a limit error, not a plain one (the
+	// handler's 500).
 	var le *LimitError
+	for _, src := range []image.Point{{0, 0}, {0, 10}, {10, 0}, {20000, 10}} {
+		if _, err := PlanLayout(src, Params{Width: 100}, Limits{}); !errors.As(err, &le) || !errors.Is(err, ErrLimit) {
+			t.Errorf("source %v: got %v, want a LimitError", src, err)
+		}
+	}
+	_, err := PlanLayout(phone, Params{Width: 8192, Height: 8192, Fit: FitScale}, Limits{})
 	if !errors.As(err, &le) || !errors.Is(err, ErrLimit) {
 		t.Errorf("8192x8192 output: got %v, want a LimitError", err)
 	}
