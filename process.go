@@ -153,7 +153,7 @@ func (h *Handler) lookup(ctx context.Context, k keys) (*Result, error) {
 // is a miss too, and deleted: it may be the purged entry, which a tiered
 // cache may even have copied back into a tier the purge had cleared.
 func (h *Handler) get(ctx context.Context, c cache.Cache, prefix, key string) *cache.Entry {
-	start := h.now()
+	seq := h.purges.seq.Load()
 	e, err := c.Get(ctx, key)
 	if err != nil {
 		if !errors.Is(err, cache.ErrMiss) {
@@ -161,7 +161,7 @@ func (h *Handler) get(ctx context.Context, c cache.Cache, prefix, key string) *c
 		}
 		return nil
 	}
-	if h.purgedSince(prefix, start) {
+	if h.purges.after(prefix, seq) {
 		if err := c.Delete(ctx, key); err != nil {
 			h.opts.Logger.Warn("cache delete failed", "key", key, "err", err)
 		}
