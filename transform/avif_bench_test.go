@@ -30,17 +30,7 @@ func BenchmarkEncodeAVIF(b *testing.B) {
 		{"WebP/YCbCr", ycc, WebP, nil},
 		{"JPEG/YCbCr", ycc, JPEG, nil},
 	} {
-		b.Run(bc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			var buf bytes.Buffer
-			for b.Loop() {
-				buf.Reset()
-				if err := Encode(&buf, bc.img, bc.f, bc.o); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(buf.Len()), "output-bytes")
-		})
+		b.Run(bc.name, func(b *testing.B) { benchEncode(b, bc.img, bc.f, bc.o) })
 	}
 	for _, speed := range []int{6, 8} {
 		b.Run(fmt.Sprintf("AVIF/RGBA-speed-%d", speed), func(b *testing.B) {

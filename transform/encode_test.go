@@ -338,6 +338,20 @@ func benchImages(b *testing.B) (*image.YCbCr, *image.RGBA, *image.NRGBA) {
 	return ycc, rgba, toNRGBA(ycc)
 }
 
+// benchEncode times Encode of img in format f with o, reporting the size of
+// the output.
+func benchEncode(b *testing.B, img image.Image, f Format, o *EncodeOptions) {
+	b.ReportAllocs()
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := Encode(&buf, img, f, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "output-bytes")
+}
+
 func BenchmarkEncode(b *testing.B) {
 	ycc, rgba, nrgba := benchImages(b)
 	for _, bc := range []struct {
@@ -354,17 +368,7 @@ func BenchmarkEncode(b *testing.B) {
 		{"PNG/NRGBA", nrgba, PNG, nil},
 		{"GIF/NRGBA", nrgba, GIF, nil},
 	} {
-		b.Run(bc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			var buf bytes.Buffer
-			for b.Loop() {
-				buf.Reset()
-				if err := Encode(&buf, bc.img, bc.f, bc.o); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(buf.Len()), "output-bytes")
-		})
+		b.Run(bc.name, func(b *testing.B) { benchEncode(b, bc.img, bc.f, bc.o) })
 	}
 	// The encoders called directly with NRGBA, as a baseline for the
 	// conversions Encode does first.
