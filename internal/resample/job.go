@@ -418,7 +418,7 @@ func (p *planeJob) vertViaRows(y0, y1 int, rows []int16) bool {
 func narrow(dst []byte, src []int16) {
 	src = src[:len(dst)]
 	for i, v := range src {
-		dst[i] = byte(min(max((int32(v)+1<<(interFrac-1))>>interFrac, 0), 255))
+		dst[i] = byte(conv(1<<(interFrac-1), interFrac, 0, 255, int64(v)))
 	}
 }
 
