@@ -93,7 +93,7 @@ func (h *Handler) process(ctx context.Context, req Request) (*Result, error) {
 	h.stats.cacheMisses.Add(1)
 	// 5 coalesce. A flight that ended between the lookup above and Do is
 	// still shared: the group keeps successful results for flightLinger.
-	res, err, _ := h.flights.Do(ctx, k.derivative, func(ctx context.Context) (*Result, error) {
+	res, err := h.flights.Do(ctx, k.derivative, func(ctx context.Context) (*Result, error) {
 		return h.produce(ctx, k, req)
 	})
 	if err != nil {
@@ -281,7 +281,7 @@ func originFailed(err error) bool {
 func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.Entry) (*original, error) {
 	// A refresh that ended between the caller's look at the origin cache
 	// and Do is shared too: the group keeps its result for flightLinger.
-	o, err, _ := h.originFlights.Do(ctx, k.original, func(ctx context.Context) (*original, error) {
+	o, err := h.originFlights.Do(ctx, k.original, func(ctx context.Context) (*original, error) {
 		start := h.now()
 		obj, data, err := h.fetch(ctx, key, stale)
 		if errors.Is(err, source.ErrNotModified) && stale != nil {

@@ -43,7 +43,6 @@ type call[V any] struct {
 	val     V
 	err     error
 	waiters int // callers still waiting; guarded by Group.mu
-	joins   int // callers that joined; written only while the call is in the map
 	cancel  context.CancelFunc
 }
 
@@ -57,13 +56,11 @@ func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 
 // Do returns the result of fn for key, running fn in a new goroutine unless a
 // call for key is already under way, in which case it waits for that one.
-// shared reports whether the result went to more than one caller (or, for a
-// caller that joined, that it did not start the work).
 //
 // fn receives a context that keeps ctx's values but not its cancellation or
 // deadline; it is cancelled when every caller has stopped waiting. When ctx
 // is done before the work ends, Do returns ctx.Err().
-func (g *Group[V]) Do(ctx context.Context, key string, fn func(context.Context) (V, error)) (v V, err error, shared bool) {
+func (g *Group[V]) Do(ctx context.Context, key string, fn func(context.Context) (V, error)) (V, error) {
 	g.mu.Lock()
 	if g.calls == nil {
 		g.calls = make(map[string]*call[V])
@@ -72,14 +69,13 @@ func (g *Group[V]) Do(ctx context.Context, key string, fn func(context.Context) 
 	if joined && c.ended { // a result kept by Linger
 		if g.Valid == nil || g.Valid(c.val) {
 			g.mu.Unlock()
-			return c.val, c.err, true
+			return c.val, c.err
 		}
 		joined = false
 	}
 	switch {
 	case joined:
 		c.waiters++
-		c.joins++
 	default:
 		workCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		c = &call[V]{done: make(chan struct{}), waiters: 1, cancel: cancel}
@@ -90,9 +86,7 @@ func (g *Group[V]) Do(ctx context.Context, key string, fn func(context.Context) 
 
 	select {
 	case <-c.done:
-		// Safe without the lock: joins only changes before the work ends,
-		// which happens before done is closed.
-		return c.val, c.err, joined || c.joins > 0
+		return c.val, c.err
 	case <-ctx.Done():
 		g.mu.Lock()
 		c.waiters--
@@ -106,7 +100,7 @@ func (g *Group[V]) Do(ctx context.Context, key string, fn func(context.Context) 
 		}
 		g.mu.Unlock()
 		var zero V
-		return zero, ctx.Err(), joined
+		return zero, ctx.Err()
 	}
 }
 

@@ -20,7 +20,7 @@ func TestDoCoalesces(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, err, _ := g.Do(context.Background(), "k", func(context.Context) (int, error) {
+			v, err := g.Do(context.Background(), "k", func(context.Context) (int, error) {
 				runs.Add(1)
 				<-release
 				return 42, nil
@@ -58,7 +58,7 @@ func TestDoLeaderCancelDoesNotFailFollowers(t *testing.T) {
 	var workErr atomic.Value
 	leaderDone := make(chan error, 1)
 	go func() {
-		_, err, _ := g.Do(leaderCtx, "k", func(ctx context.Context) (string, error) {
+		_, err := g.Do(leaderCtx, "k", func(ctx context.Context) (string, error) {
 			<-release
 			if err := ctx.Err(); err != nil {
 				workErr.Store(err)
@@ -71,12 +71,12 @@ func TestDoLeaderCancelDoesNotFailFollowers(t *testing.T) {
 	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.calls["k"] != nil })
 	followerDone := make(chan string, 1)
 	go func() {
-		v, err, shared := g.Do(context.Background(), "k", func(context.Context) (string, error) {
+		v, err := g.Do(context.Background(), "k", func(context.Context) (string, error) {
 			t.Error("a second execution started")
 			return "", nil
 		})
-		if err != nil || !shared {
-			t.Errorf("follower: err=%v shared=%v", err, shared)
+		if err != nil {
+			t.Errorf("follower: err=%v", err)
 		}
 		followerDone <- v
 	}()
@@ -116,7 +116,7 @@ func TestDoCancelsWorkWhenEveryoneLeaves(t *testing.T) {
 
 func TestDoRecoversPanics(t *testing.T) {
 	var g Group[int]
-	_, err, _ := g.Do(context.Background(), "k", func(context.Context) (int, error) {
+	_, err := g.Do(context.Background(), "k", func(context.Context) (int, error) {
 		panic("boom")
 	})
 	var pe *PanicError
@@ -124,7 +124,7 @@ func TestDoRecoversPanics(t *testing.T) {
 		t.Fatalf("got %v, want a PanicError with a stack", err)
 	}
 	// The key is free again.
-	v, err, _ := g.Do(context.Background(), "k", func(context.Context) (int, error) { return 7, nil })
+	v, err := g.Do(context.Background(), "k", func(context.Context) (int, error) { return 7, nil })
 	if v != 7 || err != nil {
 		t.Fatalf("after a panic: got %d, %v", v, err)
 	}
@@ -145,15 +145,15 @@ func TestLinger(t *testing.T) {
 	g := Group[int]{Linger: time.Hour}
 	var runs atomic.Int32
 	work := func(context.Context) (int, error) { return int(runs.Add(1)), nil }
-	if v, _, shared := g.Do(context.Background(), "k", work); v != 1 || shared {
-		t.Fatalf("first: %d, shared %v", v, shared)
+	if v, _ := g.Do(context.Background(), "k", work); v != 1 {
+		t.Fatalf("first: %d", v)
 	}
 	// A caller just after the work ended shares its result.
-	if v, err, shared := g.Do(context.Background(), "k", work); v != 1 || err != nil || !shared {
-		t.Fatalf("within Linger: %d, %v, shared %v; want the kept result", v, err, shared)
+	if v, err := g.Do(context.Background(), "k", work); v != 1 || err != nil {
+		t.Fatalf("within Linger: %d, %v; want the kept result", v, err)
 	}
 	g.ForgetPrefix("k")
-	if v, _, _ := g.Do(context.Background(), "k", work); v != 2 {
+	if v, _ := g.Do(context.Background(), "k", work); v != 2 {
 		t.Fatalf("after ForgetPrefix: %d, want the work done again", v)
 	}
 
@@ -197,10 +197,10 @@ func TestCancelledWorkIsNotJoined(t *testing.T) {
 	<-started
 	cancel()
 	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.calls["k"] == nil })
-	v, err, shared := g.Do(context.Background(), "k", func(context.Context) (int, error) { return 2, nil })
+	v, err := g.Do(context.Background(), "k", func(context.Context) (int, error) { return 2, nil })
 	close(release)
-	if v != 2 || err != nil || shared {
-		t.Fatalf("after the only caller left: got %d, %v, shared %v; want the work done again", v, err, shared)
+	if v != 2 || err != nil {
+		t.Fatalf("after the only caller left: got %d, %v; want the work done again", v, err)
 	}
 }
 
@@ -213,7 +213,7 @@ func TestForgetPrefixDetachesRunningCalls(t *testing.T) {
 	started := make(chan struct{})
 	old := make(chan int)
 	go func() {
-		v, _, _ := g.Do(context.Background(), "p/k", func(context.Context) (int, error) {
+		v, _ := g.Do(context.Background(), "p/k", func(context.Context) (int, error) {
 			close(started)
 			<-release
 			return 1, nil
@@ -222,16 +222,16 @@ func TestForgetPrefixDetachesRunningCalls(t *testing.T) {
 	}()
 	<-started
 	g.ForgetPrefix("p/")
-	v, _, shared := g.Do(context.Background(), "p/k", func(context.Context) (int, error) { return 2, nil })
-	if v != 2 || shared {
-		t.Fatalf("after ForgetPrefix: got %d (shared %v), want new work", v, shared)
+	v, _ := g.Do(context.Background(), "p/k", func(context.Context) (int, error) { return 2, nil })
+	if v != 2 {
+		t.Fatalf("after ForgetPrefix: got %d, want new work", v)
 	}
 	close(release)
 	if v := <-old; v != 1 {
 		t.Fatalf("the caller of the forgotten call got %d, want its result 1", v)
 	}
 	// The new call's result is the one kept, not the forgotten one's.
-	if v, _, _ := g.Do(context.Background(), "p/k", func(context.Context) (int, error) { return 3, nil }); v != 2 {
+	if v, _ := g.Do(context.Background(), "p/k", func(context.Context) (int, error) { return 3, nil }); v != 2 {
 		t.Fatalf("kept result %d, want 2", v)
 	}
 }
