@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -55,19 +56,12 @@ func (o *origin) Open(ctx context.Context, key string) (*source.Object, error) {
 		CacheControl: o.cacheControl, ModTime: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}, nil
 }
 
-// clocked returns a handler whose clock, and whose memory caches' clocks,
-// are clock.
+// clocked returns a handler whose clock, and so its default caches', is
+// clock.
 func clocked(t *testing.T, src source.Source, clock *fakeClock, opts Options) *Handler {
 	t.Helper()
-	if opts.Cache == nil {
-		opts.Cache = cache.NewMemory(&cache.MemoryOptions{Now: clock.Now})
-	}
-	if opts.Originals == nil {
-		opts.Originals = cache.NewMemory(&cache.MemoryOptions{Now: clock.Now})
-	}
-	h := newHandler(t, src, &opts)
-	h.now = clock.Now
-	return h
+	opts.Now = clock.Now
+	return newHandler(t, src, &opts)
 }
 
 // maxAgeOf returns the max-age directive of an answer's Cache-Control.
@@ -526,5 +520,55 @@ func TestCachedErrorKeepsItsExpiry(t *testing.T) {
 	clock.Advance(200 * time.Second)
 	if r := get(t, h, "/missing.jpg?w=10"); r.Code != http.StatusNotFound || maxAgeOf(r) != "100" {
 		t.Errorf("from the cache: %d, Cache-Control %q; want max-age=100", r.Code, r.Header().Get("Cache-Control"))
+	}
+}
+
+// TestServerTimingUnderFakeClock: the durations in Server-Timing are
+// measured with the handler's clock, so a fake clock far from the real one
+// gives zero durations, not the distance between the two clocks.
+func TestServerTimingUnderFakeClock(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	h := clocked(t, source.NewFS(testFS(t)), clock, Options{})
+	r := get(t, h, "/photo.jpg?w=20")
+	if r.Code != http.StatusOK {
+		t.Fatalf("status %d", r.Code)
+	}
+	timing := r.Header().Get("Server-Timing")
+	for metric := range strings.SplitSeq(timing, ",") {
+		_, dur, ok := strings.Cut(metric, "dur=")
+		if !ok {
+			continue
+		}
+		if d, err := strconv.ParseFloat(dur, 64); err != nil || d != 0 {
+			t.Errorf("Server-Timing %q: duration %q; want 0 under a clock that stands still", timing, dur)
+		}
+	}
+}
+
+// TestPurgeLogForgetsSafely: once old purges are forgotten, work that
+// started before them is treated as purged, never as clean.
+func TestPurgeLogForgetsSafely(t *testing.T) {
+	var l purgeLog
+	old := l.ticket()
+	l.mark("v1/a/")
+	if !l.after("v1/a/", old) || l.after("v1/b/", old) {
+		t.Fatal("a purge of a/ must concern a/ only")
+	}
+	for i := range maxRememberedPurges {
+		l.mark(fmt.Sprintf("v1/p%d/", i))
+	}
+	if len(l.at) > maxRememberedPurges {
+		t.Fatalf("%d purges remembered, want at most %d", len(l.at), maxRememberedPurges)
+	}
+	if !l.after("v1/b/", old) {
+		t.Error("work older than a forgotten purge counts as clean")
+	}
+	recent := l.ticket()
+	if l.after("v1/b/", recent) {
+		t.Error("work newer than every purge counts as purged")
+	}
+	l.mark("v1/b/")
+	if !l.after("v1/b/", recent) || l.after("v1/c/", recent) {
+		t.Error("a new purge is judged wrongly after forgetting")
 	}
 }

@@ -105,6 +105,10 @@ type Options struct {
 	// the URLs of key.
 	OnPurge func(ctx context.Context, key string) error
 
+	// Now is the clock: of the TTL policy, signature expiry and the default
+	// caches. Nil means time.Now; tests set a fake one.
+	Now func() time.Time
+
 	// Logger receives one line per failed request with the full cause
 	// (which is never sent to the client). The default discards them.
 	Logger *slog.Logger
@@ -141,7 +145,7 @@ type Handler struct {
 	renders       *limiter
 	purges        purgeLog
 	stats         counters
-	now           func() time.Time // time.Now; tests replace it
+	now           func() time.Time // Options.Now
 }
 
 // New returns a Handler that reads originals from src. It copies opts and
@@ -173,6 +177,9 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	if o.Verifier == nil && !o.AllowUnsigned && source.RequiresSigning(src) {
 		return nil, errors.New("rendition: the source fetches any URL a request names: set Options.Verifier " +
 			"to require signed URLs, or Options.AllowUnsigned to serve it unsigned (development only)")
@@ -181,15 +188,15 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 		return nil, fmt.Errorf("rendition: unknown TTLMode %d", o.TTLMode)
 	}
 	h := &Handler{src: src, opts: o, cache: o.Cache, originals: o.Originals,
-		renders: newLimiter(o.MaxRenders, o.MaxQueue), now: time.Now}
+		renders: newLimiter(o.MaxRenders, o.MaxQueue), now: o.Now}
 	h.flights.Linger, h.originFlights.Linger = flightLinger, flightLinger
 	h.flights.Valid = func(r *Result) bool { return r.Expires.After(h.now()) }
 	h.originFlights.Valid = func(o *original) bool { return o.expires.After(h.now()) }
 	if h.cache == nil {
-		h.cache = cache.NewMemory(&cache.MemoryOptions{MaxBytes: o.MemoryBytes})
+		h.cache = cache.NewMemory(&cache.MemoryOptions{MaxBytes: o.MemoryBytes, Now: o.Now})
 	}
 	if h.originals == nil {
-		h.originals = cache.NewMemory(&cache.MemoryOptions{MaxBytes: o.OriginalBytes})
+		h.originals = cache.NewMemory(&cache.MemoryOptions{MaxBytes: o.OriginalBytes, Now: o.Now})
 	}
 	return h, nil
 }
@@ -256,7 +263,7 @@ func (h *Handler) parseRequest(r *http.Request) (Request, error) {
 	signed := h.opts.Verifier != nil
 	if signed {
 		var err error
-		if rawQuery, err = h.opts.Verifier.Verify(r.URL.EscapedPath(), rawQuery, time.Now()); err != nil {
+		if rawQuery, err = h.opts.Verifier.Verify(r.URL.EscapedPath(), rawQuery, h.now()); err != nil {
 			return req, err
 		}
 	}

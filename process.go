@@ -153,7 +153,7 @@ func (h *Handler) lookup(ctx context.Context, k keys) (*Result, error) {
 // is a miss too, and deleted: it may be the purged entry, which a tiered
 // cache may even have copied back into a tier the purge had cleared.
 func (h *Handler) get(ctx context.Context, c cache.Cache, prefix, key string) *cache.Entry {
-	seq := h.purges.seq.Load()
+	ticket := h.purges.ticket()
 	e, err := c.Get(ctx, key)
 	if err != nil {
 		if !errors.Is(err, cache.ErrMiss) {
@@ -161,7 +161,7 @@ func (h *Handler) get(ctx context.Context, c cache.Cache, prefix, key string) *c
 		}
 		return nil
 	}
-	if h.purges.after(prefix, seq) {
+	if h.purges.after(prefix, ticket) {
 		if err := c.Delete(ctx, key); err != nil {
 			h.opts.Logger.Warn("cache delete failed", "key", key, "err", err)
 		}
@@ -171,32 +171,26 @@ func (h *Handler) get(ctx context.Context, c cache.Cache, prefix, key string) *c
 }
 
 // produce reads the original, renders and stores one derivative; it runs
-// once per derivative key however many requests wait for it.
+// once per derivative key however many requests wait for it. Nothing is
+// stored when the original was purged after produce started, or after the
+// original it was given began to be read (a shared read may have started
+// before produce did).
 func (h *Handler) produce(ctx context.Context, k keys, req Request) (*Result, error) {
-	started := h.now()
+	ticket := h.purges.ticket()
 	orig, err := h.original(ctx, k, req.Key) // 6 fetch (origin cache, then the source)
 	if err != nil {
-		h.storeError(ctx, k, started, err, req.Key)
+		h.storeError(ctx, k, ticket, err, req.Key)
 		return nil, err
 	}
+	ticket = min(ticket, orig.ticket)
 	res, err := h.render(ctx, req, orig) // 7 render
 	if err != nil {
-		h.storeError(ctx, k, earliest(started, orig.readAt), err, req.Key)
+		h.storeError(ctx, k, ticket, err, req.Key)
 		return nil, err
 	}
 	res.FetchTime = orig.fetchTime
-	// What was rendered from an original read before a purge is as old as
-	// that original.
-	h.store(ctx, k, earliest(started, orig.readAt), res) // 8 store
+	h.store(ctx, k, ticket, res) // 8 store
 	return res, nil
-}
-
-// earliest returns the earlier of a and b, ignoring a zero b.
-func earliest(a, b time.Time) time.Time {
-	if !b.IsZero() && b.Before(a) {
-		return b
-	}
-	return a
 }
 
 // original is a source object read into memory, with its cache lifetime.
@@ -207,8 +201,8 @@ type original struct {
 	modTime     time.Time
 	expires     time.Time
 	fetchTime   time.Duration
-	readAt      time.Time // when it was read from the source or a cache
-	noStore     bool      // the origin forbids caching it (TTLRespectOrigin)
+	ticket      uint64 // the purge ticket taken before it was read
+	noStore     bool   // the origin forbids caching it (TTLRespectOrigin)
 }
 
 // original returns the original of key: from the origin cache while it is
@@ -217,7 +211,7 @@ type original struct {
 // source, once for concurrent requests of any derivative of it, and cached
 // for the TTL policy's lifetime.
 func (h *Handler) original(ctx context.Context, k keys, key string) (*original, error) {
-	readAt := h.now()
+	ticket := h.purges.ticket()
 	e := h.get(ctx, h.originals, k.prefix, k.original)
 	if e != nil && e.Status >= 400 {
 		e = nil
@@ -227,7 +221,7 @@ func (h *Handler) original(ctx context.Context, k keys, key string) (*original, 
 		fresh := freshUntil(e)
 		switch {
 		case now.Before(fresh):
-			return cachedOriginal(e, fresh, readAt), nil
+			return cachedOriginal(e, fresh, ticket), nil
 		case now.Before(fresh.Add(h.opts.StaleWhileRevalidate)):
 			// Serve it stale and refresh it in the background; refresh is
 			// coalesced per key, so one refresh runs however many requests
@@ -238,14 +232,14 @@ func (h *Handler) original(ctx context.Context, k keys, key string) (*original, 
 					h.opts.Logger.Warn("background refresh failed", "key", key, "err", err)
 				}
 			}()
-			return cachedOriginal(e, now, readAt), nil
+			return cachedOriginal(e, now, ticket), nil
 		}
 	}
 	o, err := h.refresh(ctx, k, key, e)
 	if err != nil && e != nil && originFailed(err) && now.Before(e.FreshUntil.Add(h.opts.StaleIfError)) {
 		h.stats.staleServed.Add(1)
 		h.opts.Logger.Warn("serving a stale original: the origin failed", "key", key, "err", err)
-		return cachedOriginal(e, now, readAt), nil
+		return cachedOriginal(e, now, ticket), nil
 	}
 	return o, err
 }
@@ -261,8 +255,8 @@ func freshUntil(e *cache.Entry) time.Time {
 // cachedOriginal is the original held by e. What is rendered from it may be
 // cached until expires: a stale original gets now, so nothing rendered from
 // it is stored and its answers carry max-age=0.
-func cachedOriginal(e *cache.Entry, expires, readAt time.Time) *original {
-	return &original{data: e.Data, contentType: e.ContentType, etag: e.ETag, modTime: e.ModTime, expires: expires, readAt: readAt}
+func cachedOriginal(e *cache.Entry, expires time.Time, ticket uint64) *original {
+	return &original{data: e.Data, contentType: e.ContentType, etag: e.ETag, modTime: e.ModTime, expires: expires, ticket: ticket}
 }
 
 // originFailed reports whether err is the origin's failure (5xx, a broken
@@ -282,7 +276,7 @@ func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.
 	// A refresh that ended between the caller's look at the origin cache
 	// and Do is shared too: the group keeps its result for flightLinger.
 	o, err := h.originFlights.Do(ctx, k.original, func(ctx context.Context) (*original, error) {
-		start := h.now()
+		ticket, start := h.purges.ticket(), h.now()
 		obj, data, err := h.fetch(ctx, key, stale)
 		if errors.Is(err, source.ErrNotModified) && stale != nil {
 			// The copy's lifetime comes from the 304's Cache-Control.
@@ -299,11 +293,11 @@ func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.
 		}
 		ttl := h.ttl(obj.CacheControl)
 		o := &original{data: data, contentType: obj.ContentType, etag: obj.ETag, modTime: obj.ModTime,
-			expires: start.Add(ttl), noStore: ttl <= 0, fetchTime: time.Since(start), readAt: start}
+			expires: start.Add(ttl), noStore: ttl <= 0, fetchTime: h.now().Sub(start), ticket: ticket}
 		if o.modTime.IsZero() {
 			o.modTime = start
 		}
-		if o.expires.After(start) && !h.purgedSince(k.prefix, start) {
+		if o.expires.After(start) && !h.purges.after(k.prefix, ticket) {
 			err := h.originals.Set(ctx, k.original, &cache.Entry{Data: data, ContentType: o.contentType,
 				ETag: o.etag, ModTime: o.modTime, FreshUntil: o.expires,
 				Expires: o.expires.Add(max(h.opts.StaleWhileRevalidate, h.opts.StaleIfError))})
@@ -387,7 +381,7 @@ func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Res
 		return nil, err
 	}
 	defer h.renders.release()
-	start := time.Now()
+	start := h.now()
 	var buf bytes.Buffer
 	info, err := transform.RenderChain(ctx, &buf, orig.data, req.steps(), &transform.Options{Limits: h.opts.Limits, Kernel: h.opts.Kernel, AVIF: h.opts.AVIF})
 	h.stats.renders.Add(1)
@@ -398,7 +392,7 @@ func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Res
 	h.stats.bytesRendered.Add(int64(len(out)))
 	return &Result{Data: out, ContentType: info.ContentType(), ETag: etag(out), ModTime: orig.modTime,
 		Expires: orig.expires, Width: info.Width, Height: info.Height, Cache: CacheMiss,
-		RenderTime: time.Since(start), noStore: orig.noStore}, nil
+		RenderTime: h.now().Sub(start), noStore: orig.noStore}, nil
 }
 
 // etag is a strong validator: a hash of the bytes sent.
@@ -408,10 +402,10 @@ func etag(data []byte) string {
 }
 
 // store writes a derivative to the cache until it expires, unless the
-// original was purged while it was being rendered. A failing cache is
-// logged, never a client error.
-func (h *Handler) store(ctx context.Context, k keys, started time.Time, res *Result) {
-	if !res.Expires.After(h.now()) || h.purgedSince(k.prefix, started) {
+// original was purged after ticket was taken. A failing cache is logged,
+// never a client error.
+func (h *Handler) store(ctx context.Context, k keys, ticket uint64, res *Result) {
+	if !res.Expires.After(h.now()) || h.purges.after(k.prefix, ticket) {
 		return
 	}
 	err := h.cache.Set(ctx, k.derivative, &cache.Entry{
@@ -424,9 +418,9 @@ func (h *Handler) store(ctx context.Context, k keys, started time.Time, res *Res
 
 // storeError caches an error answer for the error TTL, unless it is
 // transient (a timeout, a full queue, a cancelled request).
-func (h *Handler) storeError(ctx context.Context, k keys, started time.Time, err error, srcKey string) {
+func (h *Handler) storeError(ctx context.Context, k keys, ticket uint64, err error, srcKey string) {
 	e := classify(err, srcKey)
-	if e.Transient || ctx.Err() != nil || h.purgedSince(k.prefix, started) {
+	if e.Transient || ctx.Err() != nil || h.purges.after(k.prefix, ticket) {
 		return
 	}
 	err = h.cache.Set(ctx, k.derivative, &cache.Entry{

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/rendition-go/rendition/cache"
 	"github.com/rendition-go/rendition/source"
@@ -32,7 +31,7 @@ func (h *Handler) Purge(ctx context.Context, key string) error {
 		return classify(err, key)
 	}
 	prefix := h.prefix(key)
-	h.purges.mark(prefix, h.now())
+	h.purges.mark(prefix)
 	h.flights.ForgetPrefix(prefix)
 	h.originFlights.ForgetPrefix(prefix)
 	var errs []error
@@ -64,72 +63,56 @@ func (h *Handler) caches() []cache.Cache {
 	return []cache.Cache{h.cache, h.originals}
 }
 
-// purgedSince reports whether the original under prefix was purged at or
-// after t: what was read or rendered from before then must not be stored.
-func (h *Handler) purgedSince(prefix string, t time.Time) bool {
-	return h.purges.since(prefix, t)
-}
-
-// purgeLog remembers recent purges for as long as a render can last, so that
-// a render that started before a purge does not store a stale result, and a
-// cache read that straddled one is not served. It is safe for concurrent
-// use.
+// purgeLog numbers purges so that work can tell whether what it read was
+// purged while it ran, without comparing clocks: work takes a ticket (the
+// number of purges so far) before it reads anything, and before it stores
+// what it made, or serves what it read from a cache, asks whether its prefix
+// was purged after that ticket. It is safe for concurrent use.
 type purgeLog struct {
-	last atomic.Int64  // time of the last purge of any prefix, in Unix nanoseconds
-	seq  atomic.Uint64 // number of purges so far
-	mu   sync.Mutex
-	at   map[string]purge // prefix -> its last purge
+	seq atomic.Uint64 // number of purges so far
+
+	mu        sync.Mutex
+	at        map[string]uint64 // prefix -> the sequence number of its last purge
+	forgotten uint64            // purges up to this number were dropped from at
 }
 
-// purge is when a prefix was last purged, as a time and as the purgeLog's
-// sequence number after it.
-type purge struct {
-	time time.Time
-	seq  uint64
-}
+// maxRememberedPurges bounds the purgeLog's memory. When it is reached, the
+// older half is forgotten, and work that started before a forgotten purge
+// is treated as purged: it is served, but not stored.
+const maxRememberedPurges = 4096
 
-// purgeMemory is how long a purge is remembered: longer than any fetch and
-// render.
-const purgeMemory = 10 * time.Minute
+// ticket returns the current sequence number, to pass to after later.
+func (l *purgeLog) ticket() uint64 { return l.seq.Load() }
 
-func (l *purgeLog) mark(prefix string, now time.Time) {
+// mark records a purge of prefix.
+func (l *purgeLog) mark(prefix string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.at == nil {
-		l.at = make(map[string]purge)
+		l.at = make(map[string]uint64)
 	}
-	for p, at := range l.at {
-		if now.Sub(at.time) > purgeMemory {
-			delete(l.at, p)
+	seq := l.seq.Add(1)
+	l.at[prefix] = seq
+	if len(l.at) > maxRememberedPurges {
+		l.forgotten = seq - maxRememberedPurges/2
+		for p, at := range l.at {
+			if at <= l.forgotten {
+				delete(l.at, p)
+			}
 		}
 	}
-	l.at[prefix] = purge{time: now, seq: l.seq.Add(1)}
-	l.last.Store(max(l.last.Load(), now.UnixNano()))
 }
 
-// since reports whether prefix was purged at or after t.
-func (l *purgeLog) since(prefix string, t time.Time) bool {
-	// Without a purge since t, every prefix is clean: no lock.
-	if l.last.Load() < t.UnixNano() {
+// after reports whether prefix was purged after ticket was taken. Without a
+// purge since then, every prefix is clean, so a cache hit pays one atomic
+// load for the check.
+func (l *purgeLog) after(prefix string, ticket uint64) bool {
+	if l.seq.Load() == ticket {
 		return false
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	at, ok := l.at[prefix]
-	return ok && !at.time.Before(t)
-}
-
-// after reports whether prefix was purged after the purgeLog's sequence
-// number was seq (read from l.seq): unlike since, it needs no clock, so a
-// cache hit pays one atomic load for it.
-func (l *purgeLog) after(prefix string, seq uint64) bool {
-	if l.seq.Load() == seq {
-		return false
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	at, ok := l.at[prefix]
-	return ok && at.seq > seq
+	return ticket < l.forgotten || l.at[prefix] > ticket
 }
 
 // purgeRequest is imgix's purge API body (JSON:API).
