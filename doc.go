@@ -64,6 +64,8 @@
 //	413 ELIMIT        source or output over a byte, pixel, side or frame limit
 //	415 EFORMAT       not an image, and a transformation was asked for
 //	422 EDECODE       an image that cannot be decoded
+//	499 ECANCELED     the client went away before the answer (nobody reads it;
+//	                  counted apart from the server's own failures)
 //	503 EBUSY         the render queue is full (with Retry-After)
 //	502 EORIGIN       the origin failed or broke the connection
 //	504 ETIMEDOUT     the origin did not answer in time

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/rendition-go/rendition/internal/flight"
 	"github.com/rendition-go/rendition/signing"
 	"github.com/rendition-go/rendition/source"
 	"github.com/rendition-go/rendition/transform"
@@ -24,6 +23,7 @@ const (
 	CodeFormat       = "EFORMAT"      // 415: not an image, and no passthrough
 	CodeDecode       = "EDECODE"      // 422: an image that cannot be decoded
 	CodeBusy         = "EBUSY"        // 503: the render queue is full
+	CodeCanceled     = "ECANCELED"    // 499: the client went away before the answer
 	CodeOrigin       = "EORIGIN"      // 502: the origin failed
 	CodeTimeout      = "ETIMEDOUT"    // 504: the origin was too slow
 	CodeUnidentified = "UNIDENTIFIED" // 500: anything else
@@ -60,6 +60,11 @@ func (e *Error) Unwrap() error { return e.Err }
 // errBusy is returned when the render queue is full.
 var errBusy = errors.New("rendition: render queue full")
 
+// StatusClientClosedRequest is the status of a request whose client went
+// away before it was answered (nginx's 499). Nobody reads such an answer;
+// it is what Stats and the log count, apart from the server's own failures.
+const StatusClientClosedRequest = 499
+
 // classify is the one table from errors to statuses and codes. key is the
 // source key, used in messages; it is the client's own input.
 func classify(err error, key string) *Error {
@@ -69,46 +74,44 @@ func classify(err error, key string) *Error {
 	}
 	var pe *transform.ParamError
 	var le *transform.LimitError
-	var panicked *flight.PanicError
+	answer := func(status int, code, message string) *Error {
+		return &Error{Status: status, Code: code, Message: message, Err: err}
+	}
+	transient := func(status int, code, message string) *Error {
+		return &Error{Status: status, Code: code, Message: message, Transient: true, Err: err}
+	}
 	switch {
 	case errors.As(err, &pe):
-		return newError(http.StatusBadRequest, CodeInvalid, pe.Error(), false, err)
+		return answer(http.StatusBadRequest, CodeInvalid, pe.Error())
 	case errors.Is(err, signing.ErrSignature):
 		// The signing package's messages are safe to show: they never
 		// include the expected signature or a key.
-		return newError(http.StatusForbidden, CodeSignature, err.Error(), false, err)
+		return answer(http.StatusForbidden, CodeSignature, err.Error())
 	case errors.Is(err, source.ErrInvalidKey):
-		return newError(http.StatusBadRequest, CodeInvalid, fmt.Sprintf("invalid path %q", key), false, err)
+		return answer(http.StatusBadRequest, CodeInvalid, fmt.Sprintf("invalid path %q", key))
 	case errors.Is(err, source.ErrNotFound):
-		return newError(http.StatusNotFound, CodeNotFound, fmt.Sprintf("no image at %q", key), false, err)
+		return answer(http.StatusNotFound, CodeNotFound, fmt.Sprintf("no image at %q", key))
 	case errors.Is(err, source.ErrPermission):
-		return newError(http.StatusForbidden, CodePermission, "the origin refused access to "+quote(key), false, err)
+		return answer(http.StatusForbidden, CodePermission, "the origin refused access to "+quote(key))
 	case errors.As(err, &le):
-		return newError(http.StatusRequestEntityTooLarge, CodeLimit, le.Error(), false, err)
+		return answer(http.StatusRequestEntityTooLarge, CodeLimit, le.Error())
 	case errors.Is(err, transform.ErrLimit):
-		return newError(http.StatusRequestEntityTooLarge, CodeLimit, "the source is over the size limit", false, err)
+		return answer(http.StatusRequestEntityTooLarge, CodeLimit, "the source is over the size limit")
 	case errors.Is(err, transform.ErrUnknownFormat):
-		return newError(http.StatusUnsupportedMediaType, CodeFormat, quote(key)+" is not an image format Rendition reads", false, err)
+		return answer(http.StatusUnsupportedMediaType, CodeFormat, quote(key)+" is not an image format Rendition reads")
 	case errors.Is(err, transform.ErrDecode):
-		return newError(http.StatusUnprocessableEntity, CodeDecode, quote(key)+" cannot be decoded", false, err)
+		return answer(http.StatusUnprocessableEntity, CodeDecode, quote(key)+" cannot be decoded")
 	case errors.Is(err, errBusy):
-		return newError(http.StatusServiceUnavailable, CodeBusy, "too many images are being rendered; retry shortly", true, err)
+		return transient(http.StatusServiceUnavailable, CodeBusy, "too many images are being rendered; retry shortly")
 	case errors.Is(err, source.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
-		return newError(http.StatusGatewayTimeout, CodeTimeout, "the origin did not answer in time", true, err)
+		return transient(http.StatusGatewayTimeout, CodeTimeout, "the origin did not answer in time")
 	case errors.Is(err, source.ErrUnavailable):
-		return newError(http.StatusBadGateway, CodeOrigin, "the origin failed", false, err)
+		return answer(http.StatusBadGateway, CodeOrigin, "the origin failed")
 	case errors.Is(err, context.Canceled):
-		// The client went away; nobody reads this answer.
-		return newError(http.StatusServiceUnavailable, CodeBusy, "request cancelled", true, err)
-	case errors.As(err, &panicked):
-		return newError(http.StatusInternalServerError, CodeUnidentified, "internal error", true, err)
+		return transient(StatusClientClosedRequest, CodeCanceled, "request cancelled")
 	}
-	return newError(http.StatusInternalServerError, CodeUnidentified, "internal error", true, err)
-}
-
-// newError is an *Error with the fields in their order.
-func newError(status int, code, message string, transient bool, err error) *Error {
-	return &Error{Status: status, Code: code, Message: message, Transient: transient, Err: err}
+	// Anything else, a recovered panic (*flight.PanicError) included.
+	return transient(http.StatusInternalServerError, CodeUnidentified, "internal error")
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }

@@ -223,11 +223,20 @@ func TestClientDisconnectCancelsTheFetch(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		cancel()
 	}()
-	h.ServeHTTP(httptest.NewRecorder(), req)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
 	select {
 	case <-cancelled:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the origin request was not cancelled")
+	}
+	// A disconnect is the client's doing, not a full queue: it is counted
+	// apart from the server's failures.
+	if rec.Code != StatusClientClosedRequest || rec.Header().Get("X-Rendition-Error") != CodeCanceled {
+		t.Errorf("answer %d %s; want %d %s", rec.Code, rec.Header().Get("X-Rendition-Error"), StatusClientClosedRequest, CodeCanceled)
+	}
+	if errs := h.Stats().Errors; errs[CodeCanceled] != 1 || errs[CodeBusy] != 0 {
+		t.Errorf("errors counted %v; want one %s and no %s", errs, CodeCanceled, CodeBusy)
 	}
 }
 
