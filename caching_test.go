@@ -189,9 +189,7 @@ func TestOriginCacheSharesOneFetch(t *testing.T) {
 			}
 		}()
 	}
-	for h.Stats().CacheMisses < 4 {
-		time.Sleep(time.Millisecond)
-	}
+	waitUntil(t, "four cache misses", func() bool { return h.Stats().CacheMisses >= 4 })
 	close(src.gate)
 	wg.Wait()
 	if n := src.opens.Load(); n != 1 {
@@ -257,9 +255,7 @@ func TestPurgeDuringRender(t *testing.T) {
 	h := newHandler(t, src, nil)
 	done := make(chan response, 1)
 	go func() { done <- get(t, h, "/photo.jpg?w=10") }()
-	for src.opens.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	waitUntil(t, "the origin opened", func() bool { return src.opens.Load() > 0 })
 	if err := h.Purge(context.Background(), "photo.jpg"); err != nil {
 		t.Fatal(err)
 	}

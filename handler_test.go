@@ -480,9 +480,7 @@ func TestConcurrentColdRequestsShareOneRender(t *testing.T) {
 		}()
 	}
 	// Every request has looked in the cache before the origin answers.
-	for h.Stats().CacheMisses < n {
-		time.Sleep(time.Millisecond)
-	}
+	waitUntil(t, "every request missed the cache", func() bool { return h.Stats().CacheMisses >= n })
 	close(src.gate)
 	wg.Wait()
 	close(codes)
@@ -507,9 +505,7 @@ func TestCancelledFirstCallerDoesNotFailOthers(t *testing.T) {
 		_, err := h.Process(first, Request{Key: "photo.jpg", Params: transform.Params{Width: 50}})
 		firstErr <- err
 	}()
-	for src.opens.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	waitUntil(t, "the origin opened", func() bool { return src.opens.Load() > 0 })
 	second := make(chan error, 1)
 	go func() {
 		res, err := h.Process(context.Background(), Request{Key: "photo.jpg", Params: transform.Params{Width: 50}})
@@ -518,9 +514,7 @@ func TestCancelledFirstCallerDoesNotFailOthers(t *testing.T) {
 		}
 		second <- err
 	}()
-	for h.Stats().CacheMisses < 2 {
-		time.Sleep(time.Millisecond)
-	}
+	waitUntil(t, "two cache misses", func() bool { return h.Stats().CacheMisses >= 2 })
 	cancel()
 	if err := <-firstErr; !errors.Is(err, context.Canceled) {
 		t.Errorf("the cancelled caller got %v", err)

@@ -12,8 +12,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/rendition-go/rendition/transform"
 )
@@ -196,4 +198,19 @@ func abs(v int) int {
 		return -v
 	}
 	return v
+}
+
+// waitUntil polls cond until it holds, and fails the test with every
+// goroutine's stack if it does not within 10 seconds, so that a test waiting
+// for a state that never comes fails instead of hanging.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("timed out waiting for %s\n%s", what, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -33,17 +32,6 @@ func (o *flakyOrigin) Open(ctx context.Context, key string) (*source.Object, err
 	return o.origin.Open(ctx, key)
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("timed out waiting for %s\n%s", what, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
 
 func TestStaleWhileRevalidate(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
