@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/rendition-go/rendition/internal/testclock"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -20,24 +21,6 @@ import (
 	"github.com/rendition-go/rendition/cache"
 	"github.com/rendition-go/rendition/source"
 )
-
-// fakeClock is a settable clock shared by a handler and its caches.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 // origin serves one JPEG under every key, with a Cache-Control, counting
 // opens; keys starting with "missing" are not found.
@@ -58,7 +41,7 @@ func (o *origin) Open(ctx context.Context, key string) (*source.Object, error) {
 
 // clocked returns a handler whose clock, and so its default caches', is
 // clock.
-func clocked(t *testing.T, src source.Source, clock *fakeClock, opts Options) *Handler {
+func clocked(t *testing.T, src source.Source, clock *testclock.Clock, opts Options) *Handler {
 	t.Helper()
 	opts.Now = clock.Now
 	return newHandler(t, src, &opts)
@@ -122,7 +105,7 @@ func TestTTLPolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+			clock := testclock.New(time.Unix(1_800_000_000, 0))
 			src := &origin{photo: photo, cacheControl: tt.origin}
 			h := clocked(t, src, clock, Options{TTL: time.Hour, TTLMode: tt.mode})
 			r := get(t, h, "/a.jpg?w=32")
@@ -144,7 +127,7 @@ func TestTTLPolicy(t *testing.T) {
 }
 
 func TestExpiry(t *testing.T) {
-	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	clock := testclock.New(time.Unix(1_800_000_000, 0))
 	src := &origin{photo: encodeJPEG(t, quadrants(64, 48))}
 	h := clocked(t, src, clock, Options{TTL: time.Hour, ErrorTTL: time.Minute, StaleWhileRevalidate: -1, StaleIfError: -1})
 
@@ -324,7 +307,7 @@ func TestPurgeHandler(t *testing.T) {
 // MaxAge, after which no derivative of the old original survives in any
 // tier of either.
 func TestPurgeReachesOtherInstances(t *testing.T) {
-	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	clock := testclock.New(time.Unix(1_800_000_000, 0))
 	bucket := cache.NewBucket(memblob.OpenBucket(nil), &cache.BucketOptions{Now: clock.Now})
 	src := &origin{photo: encodeJPEG(t, quadrants(64, 48))}
 	instance := func() *Handler {
@@ -508,7 +491,7 @@ func TestErrorAnswersVaryLikeImages(t *testing.T) {
 // TestCachedErrorKeepsItsExpiry: a cached error answer is sent with the time
 // it has left, so that caches downstream do not keep it longer.
 func TestCachedErrorKeepsItsExpiry(t *testing.T) {
-	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	clock := testclock.New(time.Unix(1_800_000_000, 0))
 	h := clocked(t, &origin{}, clock, Options{ErrorTTL: 5 * time.Minute})
 	if r := get(t, h, "/missing.jpg?w=10"); r.Code != http.StatusNotFound || maxAgeOf(r) != "300" {
 		t.Fatalf("first: %d, Cache-Control %q", r.Code, r.Header().Get("Cache-Control"))
@@ -523,7 +506,7 @@ func TestCachedErrorKeepsItsExpiry(t *testing.T) {
 // measured with the handler's clock, so a fake clock far from the real one
 // gives zero durations, not the distance between the two clocks.
 func TestServerTimingUnderFakeClock(t *testing.T) {
-	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	clock := testclock.New(time.Unix(1_800_000_000, 0))
 	h := clocked(t, source.NewFS(testFS(t)), clock, Options{})
 	r := get(t, h, "/photo.jpg?w=20")
 	if r.Code != http.StatusOK {

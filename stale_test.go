@@ -3,6 +3,7 @@ package rendition
 import (
 	"context"
 	"errors"
+	"github.com/rendition-go/rendition/internal/testclock"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -32,9 +33,8 @@ func (o *flakyOrigin) Open(ctx context.Context, key string) (*source.Object, err
 	return o.origin.Open(ctx, key)
 }
 
-
 func TestStaleWhileRevalidate(t *testing.T) {
-	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	clock := testclock.New(time.Unix(1_800_000_000, 0))
 	src := &flakyOrigin{origin: origin{photo: encodeJPEG(t, quadrants(64, 48))}}
 	h := clocked(t, src, clock, Options{TTL: time.Hour, StaleWhileRevalidate: time.Hour, StaleIfError: -1, Logger: slog.New(slog.NewTextHandler(tWriter{t}, nil))})
 	get(t, h, "/a.jpg?w=32")
@@ -75,7 +75,7 @@ func TestStaleWhileRevalidate(t *testing.T) {
 }
 
 func TestStaleIfError(t *testing.T) {
-	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	clock := testclock.New(time.Unix(1_800_000_000, 0))
 	src := &flakyOrigin{origin: origin{photo: encodeJPEG(t, quadrants(64, 48))}}
 	h := clocked(t, src, clock, Options{TTL: time.Hour, StaleWhileRevalidate: -1, StaleIfError: 24 * time.Hour})
 	get(t, h, "/a.jpg?w=32")
@@ -117,7 +117,7 @@ func TestRevalidationIsConditional(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	clock := testclock.New(time.Unix(1_800_000_000, 0))
 	h := clocked(t, folder, clock, Options{TTL: time.Hour, StaleWhileRevalidate: time.Hour})
 	get(t, h, "/a.jpg?w=32")
 	clock.Advance(time.Hour + time.Second)
@@ -154,7 +154,7 @@ func TestRevalidationTakesTheLifetimeOf304(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	clock := testclock.New(time.Unix(1_800_000_000, 0))
 	h := clocked(t, folder, clock, Options{TTL: time.Hour, TTLMode: TTLRespectOrigin})
 	if r := get(t, h, "/a.jpg?w=32"); maxAgeOf(r) != "60" {
 		t.Fatalf("first answer: Cache-Control %q, want max-age=60", r.Header().Get("Cache-Control"))

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/rendition-go/rendition/internal/testclock"
 	"io"
 	"math/rand/v2"
 	"net/url"
@@ -361,7 +362,7 @@ func TestBucketOtherKeysObject(t *testing.T) {
 
 func TestBucketExpiry(t *testing.T) {
 	ctx := context.Background()
-	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	b := memblob.OpenBucket(nil)
 	defer b.Close()
 	c := cache.NewBucket(b, &cache.BucketOptions{Now: clock.Now})

@@ -5,8 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/rendition-go/rendition/internal/testclock"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,24 +26,6 @@ func TestMemoryConformance(t *testing.T) {
 	t.Run("zero value", func(t *testing.T) {
 		cachetest.Run(t, func(t *testing.T) cache.Cache { return new(cache.Memory) })
 	})
-}
-
-// fakeClock is a settable clock, safe for concurrent use.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // charge is what Memory charges for an entry: len(key) + Entry.Size.
@@ -229,7 +211,7 @@ func TestMemoryOversized(t *testing.T) {
 }
 
 func TestMemoryExpiry(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
 	m := cache.NewMemory(&cache.MemoryOptions{Now: clock.Now})
 
 	forever := entry(10)
@@ -264,7 +246,7 @@ func TestMemoryExpiry(t *testing.T) {
 }
 
 func TestMemoryMaxAge(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
 	m := cache.NewMemory(&cache.MemoryOptions{Now: clock.Now, MaxAge: 10 * time.Second})
 	e := entry(10)
 	e.Expires = clock.Now().Add(time.Hour)
