@@ -70,6 +70,20 @@ func ExampleHandler_Process() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.ContentType, res.Width, res.Height, res.Cache)
-	// Output: image/jpeg 100 100 MISS
+	width, height, _ := res.Dimensions()
+	fmt.Println(res.ContentType, width, height, res.Cache)
+
+	// The same request again is a cache hit, with the same answer.
+	res, err = h.Process(context.Background(), rendition.Request{
+		Key:    "dog.png",
+		Params: transform.Params{Width: 100, Height: 100, Fit: transform.FitCrop, Format: transform.JPEG},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	width, height, _ = res.Dimensions()
+	fmt.Println(res.ContentType, width, height, res.Cache)
+	// Output:
+	// image/jpeg 100 100 MISS
+	// image/jpeg 100 100 HIT
 }

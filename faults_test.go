@@ -185,7 +185,7 @@ func TestOriginFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			h := newHandler(t, folder, &Options{FetchTimeout: 400 * time.Millisecond,
-				Limits: limitsWithBytes(1 << 20)})
+				Transform: transform.Options{Limits: limitsWithBytes(1 << 20)}})
 			r := get(t, h, "/photo.jpg?w=10")
 			if r.Code != tt.status || r.Header().Get("X-Rendition-Error") != tt.code {
 				t.Fatalf("got %d %q, want %d %q: %s", r.Code, r.Header().Get("X-Rendition-Error"), tt.status, tt.code, r.Body)

@@ -24,26 +24,26 @@ import (
 // Options configures a [Handler]. A nil *Options, and every zero field, means
 // the default.
 type Options struct {
+	// Transform configures rendering: the limits on sources and outputs,
+	// the resampling kernel, AVIF output. Its zero value means the
+	// defaults of [transform.Options]. AVIF output (fm=avif, and
+	// auto=format for clients that list image/avif) is off by default:
+	// encoding AVIF costs about three times WebP's CPU; when enabling it,
+	// call transform.WarmUpAVIF at start so that no request pays the
+	// encoder's one-time set-up.
+	Transform transform.Options
+
 	// Cache holds rendered derivatives (and cached error answers). The
-	// default is a [cache.Memory] of MemoryBytes.
+	// default is a [cache.Memory] of [cache.DefaultMaxBytes] (256 MiB);
+	// construct one to choose another budget, or a [cache.Tiered] with a
+	// bucket tier to share derivatives between instances.
 	Cache cache.Cache
-	// MemoryBytes is the byte budget of the default memory cache: 256 MiB.
-	MemoryBytes int64
-
-	// Limits bound sources and outputs; the zero value means the defaults
-	// of [transform.Limits].
-	Limits transform.Limits
-	// Kernel resamples images; the zero value means [transform.Lanczos3].
-	Kernel transform.Kernel
-
 	// Originals caches originals apart from derivatives, so that a new size
 	// of a known image does not go back to the origin. The default is a
-	// [cache.Memory] of OriginalBytes; give it a bucket tier
-	// (cache.Tiered(memory, bucket)) to share originals between instances.
+	// [cache.Memory] of DefaultOriginalsBytes (128 MiB); give it a bucket
+	// tier (cache.Tiered(memory, bucket)) to share originals between
+	// instances.
 	Originals cache.Cache
-	// OriginalBytes is the byte budget of the default origin cache:
-	// 128 MiB.
-	OriginalBytes int64
 
 	// TTL is the lifetime of originals and of what is rendered from them:
 	// how long the caches keep them and the max-age sent to clients. With
@@ -83,12 +83,6 @@ type Options struct {
 	// choice of an open server. See package signing for the three schemes.
 	Verifier signing.Verifier
 
-	// AVIF enables AVIF output: fm=avif, and auto=format for clients that
-	// list image/avif. It is off by default because encoding AVIF costs
-	// about three times WebP's CPU; call transform.WarmUpAVIF at start so
-	// that no request pays the encoder's one-time set-up.
-	AVIF bool
-
 	// AllowUnsigned lets the handler serve, without a Verifier, a source
 	// that requires signed URLs (a source.WebProxy, which fetches whatever
 	// URL a request names). New refuses that combination otherwise. Leave
@@ -116,16 +110,12 @@ type Options struct {
 
 // The defaults of [Options].
 const (
-	DefaultMemoryBytes          = 256 << 20
-	DefaultOriginalBytes        = 128 << 20
+	DefaultOriginalsBytes       = 128 << 20
 	DefaultTTL                  = 90 * 24 * time.Hour
 	DefaultErrorTTL             = 5 * time.Minute
 	DefaultStaleWhileRevalidate = 24 * time.Hour
 	DefaultStaleIfError         = 7 * 24 * time.Hour
 	DefaultFetchTimeout         = 10 * time.Second
-	// MaxQueryBytes is the longest query string accepted; a longer one is a
-	// 400 EINVAL naming the query.
-	MaxQueryBytes = 8 << 10
 )
 
 // Handler serves transformed images: GET /{key}?{params}. It is an
@@ -158,11 +148,9 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	if opts != nil {
 		o = *opts
 	}
-	if o.MemoryBytes < 0 || o.OriginalBytes < 0 || o.TTL < 0 || o.ErrorTTL < 0 || o.FetchTimeout < 0 || o.MaxRenders < 0 || o.MaxQueue < 0 {
+	if o.TTL < 0 || o.ErrorTTL < 0 || o.FetchTimeout < 0 || o.MaxRenders < 0 || o.MaxQueue < 0 {
 		return nil, errors.New("rendition: Options values must not be negative")
 	}
-	o.MemoryBytes = orDefault(o.MemoryBytes, DefaultMemoryBytes)
-	o.OriginalBytes = orDefault(o.OriginalBytes, DefaultOriginalBytes)
 	o.TTL = orDefault(o.TTL, DefaultTTL)
 	o.ErrorTTL = orDefault(o.ErrorTTL, DefaultErrorTTL)
 	o.StaleWhileRevalidate = max(0, orDefault(o.StaleWhileRevalidate, DefaultStaleWhileRevalidate))
@@ -170,9 +158,9 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	o.FetchTimeout = orDefault(o.FetchTimeout, DefaultFetchTimeout)
 	o.MaxRenders = orDefault(o.MaxRenders, runtime.GOMAXPROCS(0))
 	o.MaxQueue = orDefault(o.MaxQueue, 8*o.MaxRenders)
-	o.Limits = o.Limits.WithDefaults()
-	if o.Kernel.Name == "" && o.Kernel.At == nil {
-		o.Kernel = transform.Lanczos3
+	o.Transform.Limits = o.Transform.Limits.WithDefaults()
+	if o.Transform.Kernel.Name == "" && o.Transform.Kernel.At == nil {
+		o.Transform.Kernel = transform.Lanczos3
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -193,10 +181,10 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	h.flights.Valid = func(r *Result) bool { return r.Expires.After(h.now()) }
 	h.originFlights.Valid = func(o *original) bool { return o.expires.After(h.now()) }
 	if h.cache == nil {
-		h.cache = cache.NewMemory(&cache.MemoryOptions{MaxBytes: o.MemoryBytes, Now: o.Now})
+		h.cache = cache.NewMemory(&cache.MemoryOptions{Now: o.Now})
 	}
 	if h.originals == nil {
-		h.originals = cache.NewMemory(&cache.MemoryOptions{MaxBytes: o.OriginalBytes, Now: o.Now})
+		h.originals = cache.NewMemory(&cache.MemoryOptions{MaxBytes: DefaultOriginalsBytes, Now: o.Now})
 	}
 	return h, nil
 }
@@ -230,8 +218,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err, req.Key)
 		return
 	}
-	n := negotiateRequest(r, &req, h.opts.AVIF) // 2 negotiate: Accept and client hints
-	res, err := h.process(r.Context(), req)     // 3-8: key, cache, coalesce, fetch, render, store
+	n := negotiateRequest(r, &req, h.opts.Transform.AVIF) // 2 negotiate: Accept and client hints
+	res, err := h.process(r.Context(), req)               // 3-8: key, cache, coalesce, fetch, render, store
 	if err != nil {
 		// The error may depend on the negotiated headers (a client hint
 		// asking for too many pixels): caches must key it on them too.
@@ -241,6 +229,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.respond(w, r, req, res, n) // 9 respond
 }
+
+// MaxQueryBytes is the longest query string a Handler accepts; a longer one
+// is a 400 EINVAL naming the query.
+const MaxQueryBytes = 8 << 10
 
 // parseRequest turns the URL into a Request: the path (without its leading
 // slash) is the source key, the query the transformation. When a Verifier is

@@ -341,7 +341,7 @@ func TestErrors(t *testing.T) {
 		{"method", fsys, nil, "POST", "/photo.jpg", 405, CodeInvalid, "POST", true},
 		{"not found", fsys, nil, "GET", "/missing.jpg", 404, CodeNotFound, `"missing.jpg"`, true},
 		{"permission", errorSource(source.ErrPermission, &calls), nil, "GET", "/a.jpg", 403, CodePermission, "refused", true},
-		{"source bytes over the limit", fsys, &Options{Limits: transform.Limits{MaxSourceBytes: 1000}}, "GET", "/photo.jpg", 413, CodeLimit, "source bytes", true},
+		{"source bytes over the limit", fsys, &Options{Transform: transform.Options{Limits: transform.Limits{MaxSourceBytes: 1000}}}, "GET", "/photo.jpg", 413, CodeLimit, "source bytes", true},
 		{"source pixels over the limit", fsys, nil, "GET", "/huge.png", 413, CodeLimit, "", true},
 		{"a header claiming a side of 0", fsys, nil, "GET", "/zero.gif?w=100", 413, CodeLimit, "source width", true},
 		{"output over the limit", fsys, nil, "GET", "/photo.jpg?w=8192&h=8192&fit=scale", 413, CodeLimit, "output pixels", true},
@@ -509,8 +509,8 @@ func TestCancelledFirstCallerDoesNotFailOthers(t *testing.T) {
 	second := make(chan error, 1)
 	go func() {
 		res, err := h.Process(context.Background(), Request{Key: "photo.jpg", Params: transform.Params{Width: 50}})
-		if err == nil && res.Width != 50 {
-			err = fmt.Errorf("width %d", res.Width)
+		if w, _, _ := res.Dimensions(); err == nil && w != 50 {
+			err = fmt.Errorf("width %d", w)
 		}
 		second <- err
 	}()

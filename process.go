@@ -59,7 +59,6 @@ type Result struct {
 	ETag          string    // strong, quoted; differs per output format
 	ModTime       time.Time // the original's modification time, when known
 	Expires       time.Time // when caches must stop using it (the TTL policy)
-	Width, Height int       // the rendered size; 0 for a cache hit or a file passed through
 	// Cache is CacheHit when the result came from the cache.
 	Cache string
 	// FetchTime and RenderTime are the time spent reading the original and
@@ -69,6 +68,18 @@ type Result struct {
 	// noStore: the origin forbade caching (no-store, no-cache, private or
 	// max-age=0 under TTLRespectOrigin), and so does the answer.
 	noStore bool
+}
+
+// Dimensions returns the width and height of the image in Data, read from
+// its header, whether the result was rendered or came from a cache; ok is
+// false for a file passed through that is not an image. Rendition never
+// writes an orientation tag, so the size is as displayed.
+func (r *Result) Dimensions() (width, height int, ok bool) {
+	cfg, err := transform.DecodeConfig(r.Data)
+	if err != nil {
+		return 0, 0, false
+	}
+	return cfg.Width, cfg.Height, true
 }
 
 // Process serves one request without HTTP: it looks the derivative up in the
@@ -123,7 +134,7 @@ func (h *Handler) keys(req Request) keys {
 		transformation.WriteString("\x00then\x00")
 		transformation.WriteString(p.Encode())
 	}
-	transformation.WriteString("\x00kernel=" + h.opts.Kernel.Name)
+	transformation.WriteString("\x00kernel=" + h.opts.Transform.Kernel.Name)
 	deriv := sha256.Sum256([]byte(transformation.String()))
 	return keys{prefix: prefix, original: prefix + "o", derivative: prefix + "d" + hex.EncodeToString(deriv[:16])}
 }
@@ -334,7 +345,7 @@ func (h *Handler) fetch(ctx context.Context, key string, stale *cache.Entry) (*s
 	}
 	defer obj.Body.Close()
 	h.stats.originFetches.Add(1)
-	limit := h.opts.Limits.MaxSourceBytes
+	limit := h.opts.Transform.Limits.MaxSourceBytes
 	if obj.Size > limit {
 		return nil, nil, &transform.LimitError{What: "source bytes", Value: obj.Size, Max: limit}
 	}
@@ -383,7 +394,7 @@ func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Res
 	defer h.renders.release()
 	start := h.now()
 	var buf bytes.Buffer
-	info, err := transform.RenderChain(ctx, &buf, orig.data, req.steps(), &transform.Options{Limits: h.opts.Limits, Kernel: h.opts.Kernel, AVIF: h.opts.AVIF})
+	info, err := transform.RenderChain(ctx, &buf, orig.data, req.steps(), &h.opts.Transform)
 	h.stats.renders.Add(1)
 	if err != nil {
 		return nil, err
@@ -391,7 +402,7 @@ func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Res
 	out := buf.Bytes()
 	h.stats.bytesRendered.Add(int64(len(out)))
 	return &Result{Data: out, ContentType: info.ContentType(), ETag: etag(out), ModTime: orig.modTime,
-		Expires: orig.expires, Width: info.Width, Height: info.Height, Cache: CacheMiss,
+		Expires: orig.expires, Cache: CacheMiss,
 		RenderTime: h.now().Sub(start), noStore: orig.noStore}, nil
 }
 

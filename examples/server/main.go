@@ -104,7 +104,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.StringVar(&c.origin, "origin", "", "originals: a gocloud.dev/blob URL (file:///dir, mem://, s3://, gs://, azblob://) or an http(s):// web folder; empty serves the embedded samples")
 	fs.StringVar(&c.cache, "cache", "", "gocloud.dev/blob URL of a persistent cache tier (file:///dir, mem://, s3://, gs://, azblob://)")
-	fs.Int64Var(&c.memory, "memory", rendition.DefaultMemoryBytes, "memory cache budget in bytes")
+	fs.Int64Var(&c.memory, "memory", cache.DefaultMaxBytes, "memory cache budget in bytes")
 	fs.DurationVar(&c.memoryMaxAge, "memory-max-age", 0, "how long an entry may stay in memory (0: until it expires); bounds how long a purge takes to reach servers sharing -cache")
 	signKey := fs.String("sign-key", "", "secret(s), comma-separated; when set, every request must be signed (the first key signs)")
 	fs.StringVar(&c.signScheme, "sign-scheme", "hmac", "signature scheme: imgix, imagekit or hmac")
@@ -164,7 +164,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer closeCache()
 
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts := &rendition.Options{Cache: derivatives, Logger: logger, AllowUnsigned: cfg.allowUnsigned, AVIF: cfg.avif}
+	opts := &rendition.Options{Cache: derivatives, Logger: logger, AllowUnsigned: cfg.allowUnsigned,
+		Transform: transform.Options{AVIF: cfg.avif}}
 	if cfg.avif {
 		// The encoder's one-time set-up takes a second or two: pay it now,
 		// not in the first request that asks for AVIF.
