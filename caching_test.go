@@ -188,8 +188,8 @@ func TestPurge(t *testing.T) {
 	var purged []string
 	src := &origin{photo: encodeJPEG(t, quadrants(64, 48))}
 	h := newHandler(t, src, &Options{
-		Cache:     cache.Tiered(cache.NewMemory(nil), bucket),
-		Originals: cache.Tiered(cache.NewMemory(nil), bucket),
+		Cache:     cache.NewTiered(cache.NewMemory(nil), bucket),
+		Originals: cache.NewTiered(cache.NewMemory(nil), bucket),
 		OnPurge: func(ctx context.Context, key string) error {
 			purged = append(purged, key)
 			return nil
@@ -314,7 +314,7 @@ func TestPurgeReachesOtherInstances(t *testing.T) {
 		memory := func() cache.Cache {
 			return cache.NewMemory(&cache.MemoryOptions{Now: clock.Now, MaxAge: 10 * time.Second})
 		}
-		return clocked(t, src, clock, Options{Cache: cache.Tiered(memory(), bucket), Originals: cache.Tiered(memory(), bucket)})
+		return clocked(t, src, clock, Options{Cache: cache.NewTiered(memory(), bucket), Originals: cache.NewTiered(memory(), bucket)})
 	}
 	a, b := instance(), instance()
 	old := get(t, a, "/p.jpg?w=20").Header().Get("ETag")

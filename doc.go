@@ -81,7 +81,7 @@
 // derivatives ([Options].Cache, the rendered bytes and cached error answers)
 // and originals ([Options].Originals), so that a new size of a known image
 // does not go back to the origin. Both default to memory caches with a byte
-// budget; cache.Tiered(cache.NewMemory(nil), bucket) adds a persistent tier
+// budget; cache.NewTiered(cache.NewMemory(nil), bucket) adds a persistent tier
 // in any gocloud.dev/blob bucket.
 //
 // How long entries live, and the max-age sent, follows [Options].TTL and

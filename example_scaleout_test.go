@@ -23,8 +23,8 @@ func Example_scaleOut() {
 	shared := cache.NewBucket(memblob.OpenBucket(nil), nil)
 	instance := func() *rendition.Handler {
 		h, err := rendition.New(origin, &rendition.Options{
-			Cache:     cache.Tiered(cache.NewMemory(nil), shared),
-			Originals: cache.Tiered(cache.NewMemory(nil), shared),
+			Cache:     cache.NewTiered(cache.NewMemory(nil), shared),
+			Originals: cache.NewTiered(cache.NewMemory(nil), shared),
 		})
 		if err != nil {
 			log.Fatal(err)

@@ -41,7 +41,7 @@ type Options struct {
 	// Originals caches originals apart from derivatives, so that a new size
 	// of a known image does not go back to the origin. The default is a
 	// [cache.Memory] of DefaultOriginalsBytes (128 MiB); give it a bucket
-	// tier (cache.Tiered(memory, bucket)) to share originals between
+	// tier (cache.NewTiered(memory, bucket)) to share originals between
 	// instances.
 	Originals cache.Cache
 

@@ -54,11 +54,11 @@ const (
 type Result struct {
 	// Data is the encoded image. It is shared with the cache and with other
 	// requests: it must not be modified.
-	Data          []byte
-	ContentType   string
-	ETag          string    // strong, quoted; differs per output format
-	ModTime       time.Time // the original's modification time, when known
-	Expires       time.Time // when caches must stop using it (the TTL policy)
+	Data        []byte
+	ContentType string
+	ETag        string    // strong, quoted; differs per output format
+	ModTime     time.Time // the original's modification time, when known
+	Expires     time.Time // when caches must stop using it (the TTL policy)
 	// Cache is CacheHit when the result came from the cache.
 	Cache string
 	// FetchTime and RenderTime are the time spent reading the original and

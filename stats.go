@@ -1,9 +1,10 @@
 package rendition
 
 import (
-	"github.com/rendition-go/rendition/cache"
 	"sync"
 	"sync/atomic"
+
+	"github.com/rendition-go/rendition/cache"
 )
 
 // Stats is a snapshot of a Handler's counters since it was created.
@@ -20,7 +21,8 @@ type Stats struct {
 	Errors        map[string]int64 // failed requests by X-Rendition-Error code
 
 	// CacheTiers and OriginTiers count the Gets that reached each tier of
-	// the derivative and origin caches, when they are cache.Tiered.
+	// the derivative and origin caches, when they count them (as
+	// cache.Tiered does: a cache with a Stats() []cache.TierStats method).
 	CacheTiers, OriginTiers []cache.TierStats
 }
 
@@ -75,9 +77,15 @@ func (c *counters) countError(code string) {
 	c.mu.Unlock()
 }
 
-// tierStats returns c's per-tier counters when it is tiered.
+// tierCounter is a cache made of tiers that counts what reaches each one,
+// such as [cache.Tiered].
+type tierCounter interface {
+	Stats() []cache.TierStats
+}
+
+// tierStats returns c's per-tier counters when it counts them.
 func tierStats(c cache.Cache) []cache.TierStats {
-	if t, ok := c.(*cache.TieredCache); ok {
+	if t, ok := c.(tierCounter); ok {
 		return t.Stats()
 	}
 	return nil

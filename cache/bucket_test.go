@@ -692,7 +692,7 @@ func TestConcurrentWritersSameKey(t *testing.T) {
 		}})
 	}
 	backends = append(backends, backend{"Tiered", func(t *testing.T) cache.Cache {
-		return cache.Tiered(cache.NewMemory(nil), cache.NewBucket(blobBackends[0].open(t), nil))
+		return cache.NewTiered(cache.NewMemory(nil), cache.NewBucket(blobBackends[0].open(t), nil))
 	}})
 	for _, bk := range backends {
 		t.Run(bk.name, func(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 )
 
-// TieredCache is a [Cache] made of tiers tried in order, usually a fast,
+// Tiered is a [Cache] made of tiers tried in order, usually a fast,
 // small one first ([Memory]) and a slower, larger, shared one after it
 // ([Bucket]). It is safe for concurrent use if its tiers are.
 //
@@ -28,12 +28,12 @@ import (
 //
 // Delete deletes from every tier, in order, and returns their errors
 // joined.
-type TieredCache struct {
+type Tiered struct {
 	tiers []Cache
 	stats []tierCounters // one per tier
 }
 
-// TierStats counts the Get calls that reached one tier of a [TieredCache].
+// TierStats counts the Get calls that reached one tier of a [Tiered].
 type TierStats struct {
 	Hits, Misses, Errors int64
 }
@@ -43,9 +43,9 @@ type tierCounters struct {
 }
 
 // Stats returns the hits, misses and errors of each tier's Gets, in tier
-// order, since the TieredCache was made. A tier is only asked when the
+// order, since the Tiered was made. A tier is only asked when the
 // tiers before it missed or failed.
-func (t *TieredCache) Stats() []TierStats {
+func (t *Tiered) Stats() []TierStats {
 	out := make([]TierStats, len(t.stats))
 	for i := range t.stats {
 		c := &t.stats[i]
@@ -55,14 +55,14 @@ func (t *TieredCache) Stats() []TierStats {
 }
 
 var (
-	_ Cache  = (*TieredCache)(nil)
-	_ Purger = (*TieredCache)(nil)
+	_ Cache  = (*Tiered)(nil)
+	_ Purger = (*Tiered)(nil)
 )
 
-// Tiered returns a TieredCache over tiers, tried in the order given. Nil
+// Tiered returns a Tiered over tiers, tried in the order given. Nil
 // tiers are left out; with no tiers, every Get is a miss.
-func Tiered(tiers ...Cache) *TieredCache {
-	t := &TieredCache{tiers: make([]Cache, 0, len(tiers))}
+func NewTiered(tiers ...Cache) *Tiered {
+	t := &Tiered{tiers: make([]Cache, 0, len(tiers))}
 	for _, c := range tiers {
 		if c != nil {
 			t.tiers = append(t.tiers, c)
@@ -73,8 +73,8 @@ func Tiered(tiers ...Cache) *TieredCache {
 }
 
 // Get returns the entry from the first tier that has it, after promoting it
-// into the earlier tiers that missed. See [TieredCache].
-func (t *TieredCache) Get(ctx context.Context, key string) (*Entry, error) {
+// into the earlier tiers that missed. See [Tiered].
+func (t *Tiered) Get(ctx context.Context, key string) (*Entry, error) {
 	// failed[i] records that tier i failed, so it is not promoted into.
 	var failed []bool
 	var errs []error
@@ -110,8 +110,8 @@ func (t *TieredCache) Get(ctx context.Context, key string) (*Entry, error) {
 }
 
 // Set stores e in every tier and returns their errors joined. See
-// [TieredCache].
-func (t *TieredCache) Set(ctx context.Context, key string, e *Entry) error {
+// [Tiered].
+func (t *Tiered) Set(ctx context.Context, key string, e *Entry) error {
 	if e == nil {
 		return fmt.Errorf("cache: set %q: nil entry", key)
 	}
@@ -126,7 +126,7 @@ func (t *TieredCache) Set(ctx context.Context, key string, e *Entry) error {
 
 // Delete removes the entry stored under key from every tier and returns
 // their errors joined.
-func (t *TieredCache) Delete(ctx context.Context, key string) error {
+func (t *Tiered) Delete(ctx context.Context, key string) error {
 	var errs []error
 	for i, c := range t.tiers {
 		if err := c.Delete(ctx, key); err != nil {
@@ -140,7 +140,7 @@ func (t *TieredCache) Delete(ctx context.Context, key string) error {
 // first, so that a concurrent Get finds less to promote back into the tiers
 // already purged. Every tier must implement [Purger]; a tier that does not
 // is reported in the joined error, after the others have been purged.
-func (t *TieredCache) DeletePrefix(ctx context.Context, prefix string) error {
+func (t *Tiered) DeletePrefix(ctx context.Context, prefix string) error {
 	var errs []error
 	for i := len(t.tiers) - 1; i >= 0; i-- {
 		c := t.tiers[i]

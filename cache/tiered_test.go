@@ -21,16 +21,16 @@ import (
 func TestTieredConformance(t *testing.T) {
 	t.Run("Memory,Bucket", func(t *testing.T) {
 		cachetest.Run(t, func(t *testing.T) cache.Cache {
-			return cache.Tiered(cache.NewMemory(nil), cache.NewBucket(blobBackends[0].open(t), nil))
+			return cache.NewTiered(cache.NewMemory(nil), cache.NewBucket(blobBackends[0].open(t), nil))
 		})
 	})
 	t.Run("Memory,Bucket over fileblob", func(t *testing.T) {
 		cachetest.Run(t, func(t *testing.T) cache.Cache {
-			return cache.Tiered(cache.NewMemory(nil), cache.NewBucket(blobBackends[1].open(t), nil))
+			return cache.NewTiered(cache.NewMemory(nil), cache.NewBucket(blobBackends[1].open(t), nil))
 		})
 	})
 	t.Run("Memory", func(t *testing.T) {
-		cachetest.Run(t, func(t *testing.T) cache.Cache { return cache.Tiered(cache.NewMemory(nil)) })
+		cachetest.Run(t, func(t *testing.T) cache.Cache { return cache.NewTiered(cache.NewMemory(nil)) })
 	})
 }
 
@@ -91,7 +91,7 @@ func (f *fakeTier) setCount() int {
 func TestTieredPromotion(t *testing.T) {
 	ctx := context.Background()
 	t1, t2, t3 := cache.NewMemory(nil), cache.NewMemory(nil), cache.NewMemory(nil)
-	c := cache.Tiered(t1, t2, t3)
+	c := cache.NewTiered(t1, t2, t3)
 	want := sample()
 	mustSet(t, t3, "k", want)
 
@@ -126,7 +126,7 @@ func TestTieredSkipsFailingTier(t *testing.T) {
 	broken := newFakeTier()
 	broken.err = errors.New("tier on fire")
 	first, last := cache.NewMemory(nil), cache.NewMemory(nil)
-	c := cache.Tiered(first, broken, last)
+	c := cache.NewTiered(first, broken, last)
 	want := sample()
 	mustSet(t, last, "k", want)
 
@@ -155,7 +155,7 @@ func TestTieredSkipsFailingTier(t *testing.T) {
 	}
 
 	// A plain miss says nothing more.
-	if _, err := cache.Tiered(first, last).Get(ctx, "absent"); err != cache.ErrMiss {
+	if _, err := cache.NewTiered(first, last).Get(ctx, "absent"); err != cache.ErrMiss {
 		t.Errorf("Get of an absent key with healthy tiers = %v, want ErrMiss", err)
 	}
 }
@@ -173,7 +173,7 @@ func TestTieredHangingTier(t *testing.T) {
 	want := sample()
 	mustSet(t, mem, "k", want)
 
-	c := cache.Tiered(hanging, mem)
+	c := cache.NewTiered(hanging, mem)
 	got, err := c.Get(ctx, "k")
 	if err != nil {
 		t.Fatalf("Get past a hanging tier = %v, want the next tier's entry", err)
@@ -209,7 +209,7 @@ func TestTieredHangingCache(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
-	got, err := cache.Tiered(hanging, mem).Get(ctx, "k")
+	got, err := cache.NewTiered(hanging, mem).Get(ctx, "k")
 	if err != nil {
 		t.Fatalf("Get = %v, want the next tier's entry", err)
 	}
@@ -224,7 +224,7 @@ func TestTieredSetWritesAll(t *testing.T) {
 	broken := newFakeTier()
 	errFull := errors.New("disk full")
 	broken.err = errFull
-	tc := cache.Tiered(a, broken, c)
+	tc := cache.NewTiered(a, broken, c)
 
 	err := tc.Set(ctx, "k", sample())
 	if !errors.Is(err, errFull) {
@@ -262,7 +262,7 @@ func TestTieredSetWritesAll(t *testing.T) {
 
 func TestTieredNoTiers(t *testing.T) {
 	ctx := context.Background()
-	for _, c := range []*cache.TieredCache{cache.Tiered(), cache.Tiered(nil, nil), new(cache.TieredCache)} {
+	for _, c := range []*cache.Tiered{cache.NewTiered(), cache.NewTiered(nil, nil), new(cache.Tiered)} {
 		if _, err := c.Get(ctx, "k"); !errors.Is(err, cache.ErrMiss) {
 			t.Errorf("Get = %v, want a miss", err)
 		}
@@ -274,7 +274,7 @@ func TestTieredNoTiers(t *testing.T) {
 		}
 	}
 	m := cache.NewMemory(nil)
-	c := cache.Tiered(nil, m, nil)
+	c := cache.NewTiered(nil, m, nil)
 	mustSet(t, c, "k", sample())
 	if !hit(t, m, "k") {
 		t.Error("the one non-nil tier was not written")
@@ -286,7 +286,7 @@ func BenchmarkTieredGet(b *testing.B) {
 	e := benchEntry()
 	const key = "v1/3fa29c01/5be7d4aa"
 	b.Run("memory hit", func(b *testing.B) {
-		c := cache.Tiered(cache.NewMemory(nil), cache.NewBucket(blobBackends[0].open(b), nil))
+		c := cache.NewTiered(cache.NewMemory(nil), cache.NewBucket(blobBackends[0].open(b), nil))
 		if err := c.Set(ctx, key, e); err != nil {
 			b.Fatal(err)
 		}
@@ -303,7 +303,7 @@ func BenchmarkTieredGet(b *testing.B) {
 		if err := bucket.Set(ctx, key, e); err != nil {
 			b.Fatal(err)
 		}
-		c := cache.Tiered(mem, bucket)
+		c := cache.NewTiered(mem, bucket)
 		b.ReportAllocs()
 		for b.Loop() {
 			if err := mem.Delete(ctx, key); err != nil {
@@ -328,7 +328,7 @@ func ExampleTiered() {
 	}
 	defer bucket.Close()
 	memory := cache.NewMemory(&cache.MemoryOptions{MaxBytes: 64 << 20})
-	c := cache.Tiered(memory, bucket)
+	c := cache.NewTiered(memory, bucket)
 
 	// Set writes through to both tiers.
 	err = c.Set(ctx, "v1/3fa2/9c01", &cache.Entry{
@@ -356,7 +356,7 @@ func ExampleTiered() {
 func TestTieredStats(t *testing.T) {
 	ctx := context.Background()
 	fast, slow := cache.NewMemory(nil), cache.NewMemory(nil)
-	c := cache.Tiered(fast, slow)
+	c := cache.NewTiered(fast, slow)
 	slow.Set(ctx, "k", &cache.Entry{Data: []byte("v")})
 	c.Get(ctx, "k")    // fast misses, slow hits, promoted
 	c.Get(ctx, "k")    // fast hits

@@ -163,7 +163,7 @@ func testSharedTier(t *testing.T, origin, bucketURL, prefix string) {
 			}
 		})
 		h, err := rendition.New(src, &rendition.Options{
-			Cache:  cache.Tiered(cache.NewMemory(nil), openCache(t, bucketURL, prefix)),
+			Cache:  cache.NewTiered(cache.NewMemory(nil), openCache(t, bucketURL, prefix)),
 			Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)),
 		})
 		if err != nil {

@@ -275,7 +275,7 @@ func openCache(ctx context.Context, cfg config) (cache.Cache, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("-cache: %w", err)
 	}
-	return cache.Tiered(memory, b), func() { b.Close() }, nil
+	return cache.NewTiered(memory, b), func() { b.Close() }, nil
 }
 
 // urlSigner signs and verifies URLs with one scheme.

@@ -58,8 +58,8 @@ func run(args []string, stdout io.Writer) error {
 		// that another instance purged from the shared tier.
 		memory := func() cache.Cache { return cache.NewMemory(&cache.MemoryOptions{MaxAge: 30 * time.Second}) }
 		return rendition.New(origin, &rendition.Options{
-			Cache:     cache.Tiered(memory(), shared),
-			Originals: cache.Tiered(memory(), shared),
+			Cache:     cache.NewTiered(memory(), shared),
+			Originals: cache.NewTiered(memory(), shared),
 		})
 	}
 	a, err := instance()
