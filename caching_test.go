@@ -551,3 +551,33 @@ func TestPurgeLogForgetsSafely(t *testing.T) {
 		t.Error("a new purge is judged wrongly after forgetting")
 	}
 }
+
+// TestOriginFailuresAreCachedForSeconds: an origin's failure is answered
+// from the cache for OriginFailureTTL only, so the image works again soon
+// after the origin recovers; a definitive answer keeps the error TTL.
+func TestOriginFailuresAreCachedForSeconds(t *testing.T) {
+	clock := testclock.New(time.Unix(1_800_000_000, 0))
+	var calls atomic.Int32
+	down := true
+	photo := encodeJPEG(t, quadrants(64, 48))
+	src := source.Func(func(ctx context.Context, key string) (*source.Object, error) {
+		calls.Add(1)
+		if down {
+			return nil, fmt.Errorf("origin: %w", source.ErrUnavailable)
+		}
+		return &source.Object{Body: io.NopCloser(bytes.NewReader(photo)), Size: int64(len(photo))}, nil
+	})
+	h := clocked(t, src, clock, Options{})
+	r := get(t, h, "/a.jpg?w=10")
+	if r.Code != http.StatusBadGateway || maxAgeOf(r) != strconv.Itoa(int(OriginFailureTTL.Seconds())) {
+		t.Fatalf("origin down: %d, Cache-Control %q; want 502 with max-age=%d", r.Code, r.Header().Get("Cache-Control"), int(OriginFailureTTL.Seconds()))
+	}
+	if r := get(t, h, "/a.jpg?w=10"); r.Code != http.StatusBadGateway || calls.Load() != 1 {
+		t.Fatalf("within %v: %d after %d origin calls; want the cached 502", OriginFailureTTL, r.Code, calls.Load())
+	}
+	down = false
+	clock.Advance(OriginFailureTTL + time.Second)
+	if r := get(t, h, "/a.jpg?w=10"); r.Code != http.StatusOK {
+		t.Fatalf("%v after the origin recovered: %d, want 200", OriginFailureTTL+time.Second, r.Code)
+	}
+}

@@ -64,7 +64,10 @@ type Options struct {
 	StaleIfError time.Duration
 
 	// ErrorTTL is the max-age and cache lifetime of error answers that are
-	// not transient (not found, not an image, over a limit): 5 minutes.
+	// definitive (not found, not an image, over a limit, undecodable): 5
+	// minutes. An origin's failure (a 5xx, a refused or broken connection)
+	// is kept for OriginFailureTTL at most, so an image is not left broken
+	// after the origin recovers; timeouts and a full queue are not kept.
 	ErrorTTL time.Duration
 
 	// FetchTimeout bounds reading an original from the source: 10 seconds.
@@ -116,6 +119,11 @@ const (
 	DefaultStaleWhileRevalidate = 24 * time.Hour
 	DefaultStaleIfError         = 7 * 24 * time.Hour
 	DefaultFetchTimeout         = 10 * time.Second
+	// OriginFailureTTL is how long an origin's failure is answered from the
+	// cache (and the max-age sent with it): long enough that a failing
+	// origin is not asked again by every request of a burst, short enough
+	// that an image works again seconds after the origin recovers.
+	OriginFailureTTL = 5 * time.Second
 )
 
 // Handler serves transformed images: GET /{key}?{params}. It is an
@@ -334,6 +342,19 @@ func (h *Handler) respond(w http.ResponseWriter, r *http.Request, req Request, r
 	http.ServeContent(w, r, "", res.ModTime, bytes.NewReader(res.Data))
 }
 
+// errorTTL is how long an error answer may be cached, here and downstream:
+// not at all when it is transient, seconds for an origin's failure, the
+// error TTL for a definitive answer.
+func (h *Handler) errorTTL(e *Error) time.Duration {
+	switch {
+	case e.Transient:
+		return 0
+	case e.Code == CodeOrigin:
+		return min(OriginFailureTTL, h.opts.ErrorTTL)
+	}
+	return h.opts.ErrorTTL
+}
+
 func serverTiming(res *Result) string {
 	if res.Cache == CacheHit {
 		return "cache;desc=hit"
@@ -360,13 +381,13 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error, key st
 	hdr.Set("X-Rendition-Error", e.Code)
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Content-Type", "text/plain; charset=utf-8")
-	switch {
-	case e.Transient:
+	switch ttl := h.errorTTL(e); {
+	case ttl <= 0:
 		hdr.Set("Cache-Control", "no-store")
 	case !e.expires.IsZero():
 		hdr.Set("Cache-Control", "public, max-age="+strconv.Itoa(h.maxAge(e.expires)))
 	default:
-		hdr.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(h.opts.ErrorTTL.Seconds())))
+		hdr.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(ttl.Seconds())))
 	}
 	if e.Code == CodeBusy && e.Status == http.StatusServiceUnavailable {
 		hdr.Set("Retry-After", "1")

@@ -373,8 +373,11 @@ func TestErrors(t *testing.T) {
 					t.Errorf("body %q leaks %q", body, secret)
 				}
 			}
-			cc := r.Header().Get("Cache-Control")
-			if tt.cacheable && cc != "public, max-age=300" || !tt.cacheable && cc != "no-store" {
+			cc, want := r.Header().Get("Cache-Control"), "public, max-age=300"
+			if tt.code == CodeOrigin {
+				want = "public, max-age=5" // OriginFailureTTL
+			}
+			if tt.cacheable && cc != want || !tt.cacheable && cc != "no-store" {
 				t.Errorf("Cache-Control %q (cacheable: %v)", cc, tt.cacheable)
 			}
 			if ct := r.Header().Get("Content-Type"); ct != "text/plain; charset=utf-8" {

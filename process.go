@@ -427,16 +427,18 @@ func (h *Handler) store(ctx context.Context, k keys, ticket uint64, res *Result)
 	}
 }
 
-// storeError caches an error answer for the error TTL, unless it is
-// transient (a timeout, a full queue, a cancelled request).
+// storeError caches an error answer for as long as errorTTL allows: not at
+// all when it is transient (a timeout, a full queue, a cancelled request),
+// seconds for an origin's failure.
 func (h *Handler) storeError(ctx context.Context, k keys, ticket uint64, err error, srcKey string) {
 	e := classify(err, srcKey)
-	if e.Transient || ctx.Err() != nil || h.purges.after(k.prefix, ticket) {
+	ttl := h.errorTTL(e)
+	if ttl <= 0 || ctx.Err() != nil || h.purges.after(k.prefix, ticket) {
 		return
 	}
 	err = h.cache.Set(ctx, k.derivative, &cache.Entry{
 		Data: []byte(e.Message), ContentType: "text/plain; charset=utf-8",
-		Status: e.Status, ErrorCode: e.Code, Expires: h.now().Add(h.opts.ErrorTTL),
+		Status: e.Status, ErrorCode: e.Code, Expires: h.now().Add(ttl),
 	})
 	if err != nil {
 		h.opts.Logger.Warn("cache set failed", "key", k.derivative, "err", err)
