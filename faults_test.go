@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -242,4 +243,41 @@ func TestClientDisconnectCancelsTheFetch(t *testing.T) {
 
 func limitsWithBytes(n int64) transform.Limits {
 	return transform.Limits{MaxSourceBytes: n}
+}
+
+// TestWebProxyPassesOnlyImages: through a web proxy, a script, a style
+// sheet, JSON or a page is refused, never served under the image domain's
+// origin with its own type.
+func TestWebProxyPassesOnlyImages(t *testing.T) {
+	photo := encodeJPEG(t, quadrants(40, 30))
+	files := map[string]struct{ contentType, body string }{
+		"/app.js":    {"application/javascript", "alert(document.cookie)"},
+		"/site.css":  {"text/css", "body{}"},
+		"/data.json": {"application/json", `{"a":1}`},
+		"/page.html": {"text/html", "<script>alert(1)</script>"},
+		"/logo.svg":  {"image/svg+xml", `<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`},
+		"/photo.jpg": {"image/jpeg", string(photo)},
+	}
+	srv, _ := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		f := files[r.URL.Path]
+		w.Header().Set("Content-Type", f.contentType)
+		io.WriteString(w, f.body)
+	})
+	proxy, err := source.NewWebProxy(&source.WebProxyOptions{AllowPrivate: true, Dialer: loopbackOnly(), AllowHosts: []string{"127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHandler(t, proxy, &Options{AllowUnsigned: true})
+	for path := range files {
+		r := get(t, h, "/"+url.PathEscape(srv.URL+path))
+		if path == "/photo.jpg" {
+			if r.Code != http.StatusOK || r.Header().Get("Content-Type") != "image/jpeg" {
+				t.Errorf("%s: %d %q; want the image", path, r.Code, r.Header().Get("Content-Type"))
+			}
+			continue
+		}
+		if r.Code != http.StatusUnsupportedMediaType || r.Header().Get("X-Rendition-Error") != CodeFormat {
+			t.Errorf("%s: %d %q %q; want 415 %s", path, r.Code, r.Header().Get("Content-Type"), r.Body, CodeFormat)
+		}
+	}
 }

@@ -94,7 +94,10 @@ type Options struct {
 
 	// NoPassthrough refuses (415 EFORMAT) files that are not images even
 	// when no transformation is asked for. By default such files are served
-	// unchanged, and cached like images.
+	// unchanged, and cached like images, except from a source that fetches
+	// any URL a request names (a source.WebProxy): there only images pass,
+	// so that the image domain never serves a script, a style sheet or a
+	// page from elsewhere under its own origin.
 	NoPassthrough bool
 
 	// OnPurge, when set, is called by [Handler.Purge] after the caches were
@@ -179,6 +182,9 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	if o.Verifier == nil && !o.AllowUnsigned && source.RequiresSigning(src) {
 		return nil, errors.New("rendition: the source fetches any URL a request names: set Options.Verifier " +
 			"to require signed URLs, or Options.AllowUnsigned to serve it unsigned (development only)")
+	}
+	if source.RequiresSigning(src) {
+		o.NoPassthrough = true
 	}
 	if o.TTLMode < TTLEnforceMinimum || o.TTLMode > TTLOverride {
 		return nil, fmt.Errorf("rendition: unknown TTLMode %d", o.TTLMode)
