@@ -13,6 +13,12 @@ import (
 // are always base plus an offset that is in bounds, so that no pointer ever
 // leaves its allocation. They are not inlined, which keeps their few
 // variables in registers.
+//
+// The near-copies here (column4 and column3, dot4 and dot3, the Packed and
+// Rows variants) are deliberate: one function per channel count and layout
+// keeps every sum in a register, where a shared loop over a channel count
+// spills them to memory. Do not merge them without running the package's
+// benchmarks before and after.
 
 // column4 returns the packed sums of the 8 bytes at src[off:] and at each
 // stride below, weighted by co: the sums of bytes k and k+4 are in result k.
