@@ -2,7 +2,7 @@ package jpeg
 
 // Inverse DCTs. The 8-point transform, written out in both passes of
 // idct8 so that it is inlined (deliberately: a shared 1-D function called
-// from both passes is not inlined and costs a tenth of the decode; do not
+// from both passes is not inlined, and the IDCT is the decoder's hottest loop; do not
 // factor it out without the package's benchmarks), follows the Loeffler, Ligtenberg and
 // Moschytz factorization with 13-bit fixed-point constants. Each 1-D pass
 // computes sqrt(8) times the T.81 normalization, so the 2-D result is 8
