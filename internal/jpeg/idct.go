@@ -1,10 +1,10 @@
 package jpeg
 
-// Inverse DCTs. The 8-point transform, written out in both passes of
-// idct8 so that it is inlined (deliberately: a shared 1-D function called
-// from both passes is not inlined, and the IDCT is the decoder's hottest loop; do not
-// factor it out without the package's benchmarks), follows the Loeffler, Ligtenberg and
-// Moschytz factorization with 13-bit fixed-point constants. Each 1-D pass
+// Inverse DCTs. The 8-point transform is written out in both passes of
+// idct8, deliberately: a shared 1-D function called from both passes is
+// not inlined, and the IDCT is the decoder's hottest loop, so do not factor
+// it out without the package's benchmarks. It follows the Loeffler,
+// Ligtenberg and Moschytz factorization with 13-bit fixed-point constants. Each 1-D pass
 // computes sqrt(8) times the T.81 normalization, so the 2-D result is 8
 // times the sample value: the final shift divides by 8 as well as removing
 // the fixed-point scaling.
