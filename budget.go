@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
+	"runtime/metrics"
 	"sync"
 	"time"
 )
@@ -28,6 +30,14 @@ import (
 // linger after the read, the time the flight group keeps the result for late
 // joiners. An original served from the origin cache is counted likewise
 // while renders hold it, without waiting: its bytes are in memory already.
+//
+// Bytes no longer held stay counted until a garbage collection that began
+// after they were let go has ended: until then they are garbage still on
+// the heap, and a new original allocated in their room would double them.
+// The collections the program runs anyway release them; a reservation that
+// finds no room while such bytes are counted runs one itself
+// (runtime.GC), which happens only when large originals fill the budget and
+// costs less than reading one of them.
 type byteBudget struct {
 	max      int64
 	deadline time.Duration // the longest wait for room
@@ -40,6 +50,22 @@ type byteBudget struct {
 	reading list.List // of *reservation: reads under way, oldest first
 	held    map[heldKey]*holding
 	changed chan struct{} // closed, and replaced, when room may have been made
+
+	// garbage is the bytes let go, counted until a collection begun after
+	// they were let go has ended.
+	garbage    []letGo
+	letGoes    uint64           // the bytes let go so far, numbered
+	collected  uint64           // the bytes let go up to this number are reclaimed
+	collecting bool             // a waiter runs runtime.GC
+	cycles     []metrics.Sample // the collections ended, read by gcCyclesLocked
+}
+
+// letGo is bytes no longer held: their number, and the count of collections
+// ended when they were let go.
+type letGo struct {
+	n      int64
+	number uint64
+	cycle  uint64
 }
 
 // reservation is the bytes counted for one read of an original.
@@ -66,7 +92,8 @@ type holding struct {
 
 func newByteBudget(max int64, deadline, linger time.Duration, renders *limiter) *byteBudget {
 	return &byteBudget{max: max, deadline: deadline, linger: linger, renders: renders,
-		held: make(map[heldKey]*holding), changed: make(chan struct{})}
+		held: make(map[heldKey]*holding), changed: make(chan struct{}),
+		cycles: []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}}
 }
 
 func keyOf(data []byte) heldKey {
@@ -200,6 +227,19 @@ func (b *byteBudget) grantLocked(n int64) *reservation {
 func (b *byteBudget) waitLocked(ctx context.Context, ok func() bool) error {
 	var deadline <-chan time.Time
 	for !ok() {
+		if len(b.garbage) > 0 && !b.collecting {
+			// The room is taken by garbage: collect it rather than wait
+			// for the program's next collection.
+			b.collecting = true
+			before := b.letGoes
+			b.mu.Unlock()
+			runtime.GC()
+			b.mu.Lock()
+			b.collecting = false
+			b.collected = max(b.collected, before)
+			b.sweepLocked(time.Now())
+			continue
+		}
 		if deadline == nil {
 			t := time.NewTimer(b.deadline)
 			defer t.Stop()
@@ -235,20 +275,40 @@ func (b *byteBudget) waitLocked(ctx context.Context, ok func() bool) error {
 	return nil
 }
 
-// sweepLocked stops counting the holdings no render holds whose linger has
-// passed.
+// sweepLocked lets go of the holdings no render holds whose linger has
+// passed, and stops counting the bytes let go that a collection has
+// reclaimed.
 func (b *byteBudget) sweepLocked(now time.Time) {
-	freed := false
+	cycle := b.gcCyclesLocked()
 	for k, h := range b.held {
 		if h.refs == 0 && !now.Before(h.pinned) {
 			delete(b.held, k)
-			b.used -= h.n
-			freed = true
+			b.letGoes++
+			b.garbage = append(b.garbage, letGo{n: h.n, number: b.letGoes, cycle: cycle})
 		}
 	}
-	if freed {
+	// A collection that had begun when the bytes were let go may keep
+	// them: the one after it has ended when the count has gone up by 2. A
+	// runtime.GC begun after them reclaims them too.
+	kept := b.garbage[:0]
+	for _, g := range b.garbage {
+		if cycle >= g.cycle+2 || g.number <= b.collected {
+			b.used -= g.n
+			continue
+		}
+		kept = append(kept, g)
+	}
+	if len(kept) < len(b.garbage) {
+		clear(b.garbage[len(kept):])
 		b.broadcastLocked()
 	}
+	b.garbage = kept
+}
+
+// gcCyclesLocked returns the number of garbage collections ended.
+func (b *byteBudget) gcCyclesLocked() uint64 {
+	metrics.Read(b.cycles)
+	return b.cycles[0].Value.Uint64()
 }
 
 // nextExpiryLocked is when the next holding no render holds stops being

@@ -221,7 +221,7 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	}
 	h := &Handler{src: src, opts: o, cache: o.Cache, originals: o.Originals,
 		renders: newLimiter(o.MaxRenders, o.MaxQueue, o.QueueDeadline), now: time.Now}
-	h.inFlight = newByteBudget(o.MaxOriginalBytesInFlight, o.QueueDeadline, flightLinger, h.renders)
+	h.inFlight = newByteBudget(o.MaxOriginalBytesInFlight, o.QueueDeadline, flightLinger*5/4, h.renders)
 	h.flights.Linger, h.originFlights.Linger = flightLinger, flightLinger
 	h.flights.Valid = func(r *Result) bool { return r.Expires.After(h.now()) }
 	h.originFlights.Valid = func(o *original) bool { return o.expires.After(h.now()) }
