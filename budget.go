@@ -201,6 +201,9 @@ func (b *byteBudget) hold(data []byte) (release func()) {
 			defer b.mu.Unlock()
 			h.refs--
 			b.sweepLocked(time.Now())
+			if h.refs == 0 {
+				b.broadcastLocked() // waiters now wait for its linger
+			}
 		})
 	}
 }
