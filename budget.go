@@ -119,7 +119,7 @@ func (b *byteBudget) reserve(ctx context.Context, n int64) (*reservation, error)
 		b.queue.Remove(e)
 		b.broadcastLocked() // the next in line may fit
 	}()
-	err := b.waitLocked(ctx, func() bool { return b.queue.Front() == e && b.fitsLocked(n) })
+	err := b.waitLocked(ctx, n, func() bool { return b.queue.Front() == e && b.fitsLocked(n) })
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func (r *reservation) grow(ctx context.Context, n int64) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.sweepLocked(time.Now())
-	err := b.waitLocked(ctx, func() bool { return b.used+n <= b.max || b.reading.Front() == r.e })
+	err := b.waitLocked(ctx, n, func() bool { return b.used+n <= b.max || b.reading.Front() == r.e })
 	if err != nil {
 		return err
 	}
@@ -226,11 +226,11 @@ func (b *byteBudget) grantLocked(n int64) *reservation {
 }
 
 // waitLocked waits, with b.mu held except while blocked, until ok holds, the
-// deadline passes or ctx ends.
-func (b *byteBudget) waitLocked(ctx context.Context, ok func() bool) error {
+// deadline passes or ctx ends. need is the bytes waited for.
+func (b *byteBudget) waitLocked(ctx context.Context, need int64, ok func() bool) error {
 	var deadline <-chan time.Time
 	for !ok() {
-		if len(b.garbage) > 0 && !b.collecting {
+		if g := b.garbageLocked(); g > 0 && !b.collecting && (b.used-g+need <= b.max || b.used == g) {
 			// The room is taken by garbage: collect it rather than wait
 			// for the program's next collection.
 			b.collecting = true
@@ -306,6 +306,16 @@ func (b *byteBudget) sweepLocked(now time.Time) {
 		b.broadcastLocked()
 	}
 	b.garbage = kept
+}
+
+// garbageLocked returns the bytes let go that a collection has not yet
+// reclaimed.
+func (b *byteBudget) garbageLocked() int64 {
+	var n int64
+	for _, g := range b.garbage {
+		n += g.n
+	}
+	return n
 }
 
 // gcCyclesLocked returns the number of garbage collections ended.
