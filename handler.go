@@ -221,6 +221,8 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	}
 	h := &Handler{src: src, opts: o, cache: o.Cache, originals: o.Originals,
 		renders: newLimiter(o.MaxRenders, o.MaxQueue, o.QueueDeadline), now: time.Now}
+	// The origin flights keep an original for flightLinger from a little
+	// after its read ends: it is counted that long, with a margin.
 	h.inFlight = newByteBudget(o.MaxOriginalBytesInFlight, o.QueueDeadline, flightLinger*5/4, h.renders)
 	h.flights.Linger, h.originFlights.Linger = flightLinger, flightLinger
 	h.flights.Valid = func(r *Result) bool { return r.Expires.After(h.now()) }
