@@ -66,7 +66,7 @@
 //	422 EDECODE       an image that cannot be decoded
 //	499 ECANCELED     the client went away before the answer (nobody reads it;
 //	                  counted apart from the server's own failures)
-//	503 EBUSY         the render queue is full (with Retry-After)
+//	503 EBUSY         the render queue is too long to wait (with Retry-After)
 //	502 EORIGIN       the origin failed or broke the connection
 //	504 ETIMEDOUT     the origin did not answer in time
 //	500 UNIDENTIFIED  anything else, including a recovered panic
@@ -116,8 +116,10 @@
 // # Concurrency and limits
 //
 // A Handler is safe for concurrent use. At most [Options].MaxRenders images
-// are rendered at once (GOMAXPROCS by default) and [Options].MaxQueue more
-// may wait, so memory stays bounded under load; sources are bounded by
-// [transform.Limits] (50 MP, 16384 px a side, 40 MiB by default) before a
-// pixel is decoded.
+// are rendered at once (GOMAXPROCS by default); more wait while they can be
+// expected to start within [Options].QueueDeadline, and the bytes of the
+// originals being fetched and held for renders are bounded by
+// [Options].MaxOriginalBytesInFlight, so memory stays bounded under load.
+// Sources are bounded by [transform.Limits] (50 MP, 16384 px a side, 40 MiB
+// by default) before a pixel is decoded.
 package rendition

@@ -74,11 +74,42 @@ type Options struct {
 	FetchTimeout time.Duration
 
 	// MaxRenders is how many images are decoded and encoded at once:
-	// GOMAXPROCS by default. It bounds CPU and memory.
+	// GOMAXPROCS by default. It bounds CPU and the memory of decoded
+	// pixels: a request waiting for a render slot holds none.
 	MaxRenders int
-	// MaxQueue is how many renders may wait for a slot; past it, requests
-	// are answered 503 with Retry-After. The default is 8 x MaxRenders.
+	// QueueDeadline is how long a render may wait for a slot, and a fetch
+	// for room under MaxOriginalBytesInFlight. A request is admitted to the
+	// queue only if it can be expected to start within it, estimated from
+	// the renders ahead of it and a moving average of render times;
+	// otherwise, and when it has waited that long, it is answered 503
+	// EBUSY with a Retry-After of the seconds the queue is expected to take
+	// to drain (at least 1). The default, 10 seconds, lets a request that
+	// waited its whole deadline render and answer before a CDN in front
+	// gives up on the origin: Fastly's first-byte timeout is 15 s, the
+	// shortest of the common defaults (CloudFront waits 30 s, Cloudflare
+	// 100 s). A request refused at once costs the server nothing and the
+	// CDN can retry it; one the CDN abandons has cost a render for nothing.
+	QueueDeadline time.Duration
+	// MaxQueue caps how many renders may wait for a slot, whatever the
+	// estimate: a safety net for the goroutines and requests held while
+	// waiting, which is reached only when renders are very fast or before
+	// the first one has ended. Past it, requests are answered 503 EBUSY.
+	// The default is 256 x MaxRenders, well above a gallery page's burst.
 	MaxQueue int
+	// MaxOriginalBytesInFlight bounds the bytes of originals being read
+	// from the source and held by requests until their render ends (also
+	// while they wait for a render slot): a fetch that does not fit waits
+	// for room (see QueueDeadline), except that a single original larger
+	// than the budget is read when nothing else holds bytes. The size is
+	// reserved before reading when the source gives it, otherwise as the
+	// body is read. Bytes shared by several requests are counted once; an
+	// original from the origin cache is counted while renders hold it but
+	// never waits, its bytes being in memory already. The origin cache's
+	// own bytes are bounded apart, by its own budget (DefaultOriginalsBytes
+	// for the default one), so originals take at most that budget +
+	// MaxOriginalBytesInFlight (plus one original over the budget). The default is 256 MiB: six originals at the
+	// default 40 MiB source limit, or some eighty 12 MP phone photos.
+	MaxOriginalBytesInFlight int64
 
 	// Verifier checks each request's signature before anything else is
 	// done with it; a missing, invalid or expired signature is answered 403
@@ -126,7 +157,11 @@ const (
 	// cache (and the max-age sent with it): long enough that a failing
 	// origin is not asked again by every request of a burst, short enough
 	// that an image works again seconds after the origin recovers.
-	OriginFailureTTL = 5 * time.Second
+	OriginFailureTTL     = 5 * time.Second
+	DefaultQueueDeadline = 10 * time.Second
+	// DefaultMaxQueuePerRender times MaxRenders is the default MaxQueue.
+	DefaultMaxQueuePerRender        = 256
+	DefaultMaxOriginalBytesInFlight = 256 << 20
 )
 
 // Handler serves transformed images: GET /{key}?{params}. It is an
@@ -144,6 +179,7 @@ type Handler struct {
 	flights       flight.Group[*Result]
 	originFlights flight.Group[*original]
 	renders       *limiter
+	inFlight      *byteBudget // originals being read and held for renders
 	purges        purgeLog
 	stats         counters
 	now           func() time.Time // Options.Now
@@ -159,7 +195,8 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	if opts != nil {
 		o = *opts
 	}
-	if o.TTL < 0 || o.ErrorTTL < 0 || o.FetchTimeout < 0 || o.MaxRenders < 0 || o.MaxQueue < 0 {
+	if o.TTL < 0 || o.ErrorTTL < 0 || o.FetchTimeout < 0 || o.MaxRenders < 0 || o.MaxQueue < 0 ||
+		o.QueueDeadline < 0 || o.MaxOriginalBytesInFlight < 0 {
 		return nil, errors.New("rendition: Options values must not be negative")
 	}
 	o.TTL = orDefault(o.TTL, DefaultTTL)
@@ -168,7 +205,9 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	o.StaleIfError = max(0, orDefault(o.StaleIfError, DefaultStaleIfError))
 	o.FetchTimeout = orDefault(o.FetchTimeout, DefaultFetchTimeout)
 	o.MaxRenders = orDefault(o.MaxRenders, runtime.GOMAXPROCS(0))
-	o.MaxQueue = orDefault(o.MaxQueue, 8*o.MaxRenders)
+	o.MaxQueue = orDefault(o.MaxQueue, DefaultMaxQueuePerRender*o.MaxRenders)
+	o.QueueDeadline = orDefault(o.QueueDeadline, DefaultQueueDeadline)
+	o.MaxOriginalBytesInFlight = orDefault(o.MaxOriginalBytesInFlight, DefaultMaxOriginalBytesInFlight)
 	o.Transform.Limits = o.Transform.Limits.WithDefaults()
 	if o.Transform.Kernel.Name == "" && o.Transform.Kernel.At == nil {
 		o.Transform.Kernel = transform.Lanczos3
@@ -190,7 +229,10 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 		return nil, fmt.Errorf("rendition: unknown TTLMode %d", o.TTLMode)
 	}
 	h := &Handler{src: src, opts: o, cache: o.Cache, originals: o.Originals,
-		renders: newLimiter(o.MaxRenders, o.MaxQueue), now: o.Now}
+		renders: newLimiter(o.MaxRenders, o.MaxQueue, o.QueueDeadline), now: o.Now}
+	// The origin flights keep an original for flightLinger from a little
+	// after its read ends: it is counted that long, with a margin.
+	h.inFlight = newByteBudget(o.MaxOriginalBytesInFlight, o.QueueDeadline, flightLinger*5/4, h.renders)
 	h.flights.Linger, h.originFlights.Linger = flightLinger, flightLinger
 	h.flights.Valid = func(r *Result) bool { return r.Expires.After(h.now()) }
 	h.originFlights.Valid = func(o *original) bool { return o.expires.After(h.now()) }
@@ -396,7 +438,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error, key st
 		hdr.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(ttl.Seconds())))
 	}
 	if e.Code == CodeBusy && e.Status == http.StatusServiceUnavailable {
-		hdr.Set("Retry-After", "1")
+		hdr.Set("Retry-After", strconv.Itoa(retryAfterSeconds(e.Err)))
 	}
 	body := http.StatusText(e.Status) + ": " + e.Message + "\n"
 	hdr.Set("Content-Length", strconv.Itoa(len(body)))

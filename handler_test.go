@@ -434,7 +434,7 @@ func TestBusy(t *testing.T) {
 	}
 	queued := make(chan error, 1)
 	go func() { queued <- h.renders.acquire(ctx) }() // the only place in the queue
-	for h.renders.waiting.Load() != 1 {
+	for h.renders.queued() != 1 {
 		time.Sleep(time.Millisecond)
 	}
 	r := get(t, h, "/photo.jpg?w=33")
@@ -442,11 +442,11 @@ func TestBusy(t *testing.T) {
 		r.Header().Get("Retry-After") == "" || r.Header().Get("Cache-Control") != "no-store" {
 		t.Fatalf("got %d %v", r.Code, r.Header())
 	}
-	h.renders.release()
+	h.renders.release(0)
 	if err := <-queued; err != nil {
 		t.Fatal(err)
 	}
-	h.renders.release()
+	h.renders.release(0)
 	if r := get(t, h, "/photo.jpg?w=33"); r.Code != http.StatusOK {
 		t.Errorf("after the queue drained: status %d", r.Code)
 	}

@@ -330,6 +330,9 @@ type conditionalSource interface {
 // fetch reads the original from the source, bounded in time and in bytes.
 // With a stale copy and a source that supports it, the request carries the
 // copy's validators, and an unchanged original is source.ErrNotModified.
+// The bytes read are counted in the budget of originals in flight, reserved
+// before they are allocated: a read that finds no room waits for it, with
+// the origin's answer open, and is busy past the queue deadline.
 func (h *Handler) fetch(ctx context.Context, key string, stale *cache.Entry) (*source.Object, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.opts.FetchTimeout)
 	defer cancel()
@@ -349,35 +352,78 @@ func (h *Handler) fetch(ctx context.Context, key string, stale *cache.Entry) (*s
 	if obj.Size > limit {
 		return nil, nil, &transform.LimitError{What: "source bytes", Value: obj.Size, Max: limit}
 	}
-	data, err := readAll(obj.Body, obj.Size, limit+1)
+	var res *reservation
+	data, err := readAll(obj.Body, obj.Size, limit+1, func(n int64) error {
+		if res == nil {
+			var rerr error
+			res, rerr = h.inFlight.reserve(ctx, n)
+			return rerr
+		}
+		return res.grow(ctx, n)
+	})
+	if err == nil && int64(len(data)) > limit {
+		err = &transform.LimitError{What: "source bytes", Value: int64(len(data)), Max: limit}
+	}
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, nil, fmt.Errorf("read %q: %w", key, ctxErr)
+		if res != nil {
+			res.cancel()
+		}
+		var le *transform.LimitError
+		switch {
+		case errors.Is(err, errBusy), errors.As(err, &le):
+			return nil, nil, err
+		case ctx.Err() != nil:
+			return nil, nil, fmt.Errorf("read %q: %w", key, ctx.Err())
 		}
 		return nil, nil, fmt.Errorf("read %q: %w: %w", key, source.ErrUnavailable, err)
 	}
-	if int64(len(data)) > limit {
-		return nil, nil, &transform.LimitError{What: "source bytes", Value: int64(len(data)), Max: limit}
-	}
+	res.keep(data)
 	h.stats.bytesFetched.Add(int64(len(data)))
 	return obj, data, nil
 }
 
-// readAll reads r up to limit bytes, sized once from the expected size when
-// it is known.
-func readAll(r io.Reader, size, limit int64) ([]byte, error) {
-	var buf bytes.Buffer
-	if size > 0 && size < limit {
-		buf.Grow(int(size) + bytes.MinRead)
+// readAll reads r up to limit bytes. It calls reserve with the bytes of
+// each allocation before making it: once, of size+1, when the expected size
+// is known (the extra byte sees the end, or a body longer than announced),
+// otherwise as the buffer doubles, from 64 KiB. An error from reserve ends
+// the read.
+func readAll(r io.Reader, size, limit int64, reserve func(n int64) error) ([]byte, error) {
+	const first = 64 << 10
+	var buf []byte
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) >= limit {
+				return buf, nil
+			}
+			next := min(max(2*int64(cap(buf)), first), limit)
+			if cap(buf) == 0 && size > 0 {
+				next = min(size+1, limit)
+			}
+			if err := reserve(next - int64(cap(buf))); err != nil {
+				return nil, err
+			}
+			grown := make([]byte, len(buf), next)
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
 	}
-	_, err := buf.ReadFrom(io.LimitReader(r, limit))
-	return buf.Bytes(), err
 }
 
 // render turns the original into the derivative within the render limit. A
 // file that is not an image is passed through when no transformation is
 // asked for.
 func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Result, error) {
+	// The original's bytes count in the budget of originals in flight until
+	// the render ends, while it waits for a slot too.
+	defer h.inFlight.hold(orig.data)()
 	if transform.Sniff(orig.data) == "" && !req.transforms() && !h.opts.NoPassthrough {
 		h.stats.passthroughs.Add(1)
 		ct := orig.contentType
@@ -391,7 +437,9 @@ func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Res
 	if err := h.renders.acquire(ctx); err != nil {
 		return nil, err
 	}
-	defer h.renders.release()
+	// The limiter's estimate is of real time, whatever the handler's clock.
+	began := time.Now()
+	defer func() { h.renders.release(time.Since(began)) }()
 	start := h.now()
 	var buf bytes.Buffer
 	info, err := transform.RenderChain(ctx, &buf, orig.data, req.steps(), &h.opts.Transform)
