@@ -85,6 +85,26 @@ var (
 	ErrInvalidKey = errors.New("invalid key")
 )
 
+// ErrNotModified means that the object still matches the validators the
+// caller sent with OpenIfChanged (the origin answered 304 Not Modified). It
+// is not a failure. Sources report it as a [*NotModifiedError], which
+// carries the answer's Cache-Control; test for it with [errors.Is].
+var ErrNotModified = errors.New("not modified")
+
+// NotModifiedError is the error of a conditional request that the origin
+// answered 304 Not Modified: errors.Is(err, ErrNotModified) reports true
+// for it. CacheControl is the 304's Cache-Control header ("" when it had
+// none), which replaces the one of the copy that was revalidated (RFC 9111,
+// section 4.3.4).
+type NotModifiedError struct {
+	CacheControl string
+}
+
+func (e *NotModifiedError) Error() string { return ErrNotModified.Error() }
+
+// Is reports whether target is ErrNotModified.
+func (e *NotModifiedError) Is(target error) bool { return target == ErrNotModified }
+
 // MaxKeyLen is the length in bytes of the longest key [ValidKey] accepts.
 const MaxKeyLen = 1024
 
@@ -143,4 +163,14 @@ func openError(key string, kind, err error) error {
 		return fmt.Errorf("source: open %q: %w", key, err)
 	}
 	return fmt.Errorf("source: open %q: %w: %w", key, kind, err)
+}
+
+// contextKind returns the sentinel error for a context's error: ErrTimeout
+// for an expired deadline, and nil for a cancellation, which is reported as
+// itself.
+func contextKind(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return ErrTimeout
+	}
+	return nil
 }
