@@ -28,8 +28,10 @@
 //   - [Chain] tries several sources in order, moving to the next only when
 //     one has no such object.
 //
-// Sources that can revalidate (WebFolder, WebProxy) also have OpenIfChanged,
-// which sends the origin's validators and answers [ErrNotModified].
+// Sources that can revalidate a copy the caller holds (WebFolder, WebProxy,
+// and a Chain through its members) implement [Revalidator]: OpenIfChanged
+// sends the copy's validators and answers [ErrNotModified] when it is still
+// current.
 //
 // # Keys
 //

@@ -1,5 +1,10 @@
 package source
 
+import (
+	"context"
+	"time"
+)
+
 // KeyValidator is implemented by sources whose keys are not the relative,
 // slash-separated paths [ValidKey] accepts: a [WebProxy]'s keys are URLs.
 // ValidKey returns nil if Open may be called with key, else an error
@@ -16,6 +21,20 @@ func CheckKey(src Source, key string) error {
 		return v.ValidKey(key)
 	}
 	return ValidKey(key)
+}
+
+// Revalidator is implemented by sources that can revalidate a copy of an
+// object the caller holds, such as [WebFolder] and [WebProxy].
+//
+// OpenIfChanged is Open with the validators of the copy: etag (if not "")
+// as it was reported in [Object.ETag], quotes included, and modTime (if not
+// zero) as it was reported in [Object.ModTime]. When the object still
+// matches them it returns a nil Object and an error for which
+// errors.Is(err, [ErrNotModified]) is true, normally a [*NotModifiedError];
+// otherwise it behaves as Open.
+type Revalidator interface {
+	Source
+	OpenIfChanged(ctx context.Context, key, etag string, modTime time.Time) (*Object, error)
 }
 
 // SigningRequirer is implemented by sources that fetch whatever a request
@@ -78,6 +97,9 @@ func (p *WebProxy) ValidKey(key string) error {
 func (p *WebProxy) RequiresSigning() bool { return true }
 
 var (
+	_ Revalidator     = (*WebFolder)(nil)
+	_ Revalidator     = (*WebProxy)(nil)
+	_ Revalidator     = Chain(nil)
 	_ KeyValidator    = (*WebProxy)(nil)
 	_ SigningRequirer = (*WebProxy)(nil)
 	_ KeyValidator    = Chain(nil)
