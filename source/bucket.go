@@ -57,7 +57,7 @@ func NewBucket(b *blob.Bucket) *Bucket {
 	return &Bucket{b: b}
 }
 
-// Open opens the object stored under key. key must be accepted by [ValidKey];
+// Open opens the object stored under key. key must be accepted by [CheckPathKey];
 // otherwise Open returns an error wrapping [ErrInvalidKey] without contacting
 // the service.
 //
@@ -74,7 +74,7 @@ func NewBucket(b *blob.Bucket) *Bucket {
 // modification times differ), the ETag and CacheControl of the returned
 // Object are left empty rather than describe another version.
 func (b *Bucket) Open(ctx context.Context, key string) (*Object, error) {
-	if err := ValidKey(key); err != nil {
+	if err := CheckPathKey(key); err != nil {
 		return nil, err
 	}
 	if b == nil || b.b == nil {

@@ -144,7 +144,7 @@ func TestBucketContext(t *testing.T) {
 }
 
 // fileblob keeps its keys inside its directory; a key that would leave it is
-// refused by ValidKey even though a file exists at that path.
+// refused by CheckPathKey even though a file exists at that path.
 func TestBucketFileblobEscape(t *testing.T) {
 	dir := t.TempDir()
 	root := filepath.Join(dir, "root")

@@ -168,7 +168,7 @@ func ExampleChain() {
 // urlSource serves only absolute URLs, as a web proxy does.
 type urlSource struct{}
 
-func (urlSource) ValidKey(key string) error {
+func (urlSource) CheckKey(key string) error {
 	if !strings.HasPrefix(key, "http://") {
 		return fmt.Errorf("%w: not an absolute URL", source.ErrInvalidKey)
 	}

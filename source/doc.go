@@ -35,14 +35,14 @@
 //
 // # Keys
 //
-// Keys are relative, slash-separated paths. [ValidKey] defines which keys are
-// acceptable, and every source in this package checks a key with it before
-// it contacts its backend, so no key can name anything outside the source's
+// Keys are relative, slash-separated paths. [CheckPathKey] defines which
+// keys are acceptable, and every source in this package checks a key with it
+// before it contacts its backend, so no key can name anything outside the source's
 // root: "..", absolute paths, empty segments, backslashes, control
 // characters and invalid UTF-8 are all refused with [ErrInvalidKey].
 // Sources written outside this package should do the same. A source whose
 // keys are something else (a WebProxy's are URLs) implements
-// [KeyValidator]; [CheckKey] applies whichever rule a source has.
+// [KeyChecker]; [CheckKey] applies whichever rule a source has.
 //
 // # Errors
 //

@@ -49,7 +49,7 @@ var contentTypes = map[string]string{
 // defaultContentType is reported for extensions missing from contentTypes.
 const defaultContentType = "application/octet-stream"
 
-// Open opens the file named key. key must be accepted by [ValidKey];
+// Open opens the file named key. key must be accepted by [CheckPathKey];
 // otherwise Open returns an error wrapping [ErrInvalidKey] without touching
 // the file system.
 //
@@ -64,7 +64,7 @@ const defaultContentType = "application/octet-stream"
 // "a.jpg/b" does) is reported as [ErrNotFound], and a
 // permission error as [ErrPermission].
 func (s *FS) Open(ctx context.Context, key string) (*Object, error) {
-	if err := ValidKey(key); err != nil {
+	if err := CheckPathKey(key); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {

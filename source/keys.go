@@ -5,22 +5,22 @@ import (
 	"time"
 )
 
-// KeyValidator is implemented by sources whose keys are not the relative,
-// slash-separated paths [ValidKey] accepts: a [WebProxy]'s keys are URLs.
-// ValidKey returns nil if Open may be called with key, else an error
-// wrapping [ErrInvalidKey] or [ErrNotFound], without contacting the origin.
-type KeyValidator interface {
-	ValidKey(key string) error
+// KeyChecker is implemented by sources whose rule for keys is not (or not
+// only) [CheckPathKey]: a [WebProxy]'s keys are URLs. CheckKey returns nil
+// if Open may be called with key, else an error wrapping [ErrInvalidKey] or
+// [ErrNotFound], without contacting the origin.
+type KeyChecker interface {
+	CheckKey(key string) error
 }
 
-// CheckKey validates key for src with src's own ValidKey when it implements
-// [KeyValidator], and with the package's [ValidKey] otherwise. Callers use it
+// CheckKey checks key for src with src's own CheckKey method when it
+// implements [KeyChecker], and with [CheckPathKey] otherwise. Callers use it
 // to refuse a bad key before any other work.
 func CheckKey(src Source, key string) error {
-	if v, ok := src.(KeyValidator); ok {
-		return v.ValidKey(key)
+	if c, ok := src.(KeyChecker); ok {
+		return c.CheckKey(key)
 	}
-	return ValidKey(key)
+	return CheckPathKey(key)
 }
 
 // Revalidator is implemented by sources that can revalidate a copy of an
@@ -52,9 +52,9 @@ func RequiresSigning(src Source) bool {
 	return ok && r.RequiresSigning()
 }
 
-// ValidKey accepts key if any source of c accepts it.
-func (c Chain) ValidKey(key string) error {
-	err := ValidKey(key)
+// CheckKey accepts key if any source of c accepts it.
+func (c Chain) CheckKey(key string) error {
+	err := CheckPathKey(key)
 	for _, s := range c {
 		if s == nil {
 			continue
@@ -76,12 +76,12 @@ func (c Chain) RequiresSigning() bool {
 	return false
 }
 
-// ValidKey checks key as Open does, without a request: a malformed URL
+// CheckKey checks key as Open does, without a request: a malformed URL
 // wraps [ErrInvalidKey], a URL that is not allowed [ErrNotFound] (and
 // [ErrForbiddenAddress] when its host is an address the guard refuses).
 // Names are resolved only by Open, whose dialer guard checks the address
 // of every connection.
-func (p *WebProxy) ValidKey(key string) error {
+func (p *WebProxy) CheckKey(key string) error {
 	u, err := parseProxyKey(key)
 	if err != nil {
 		return err
@@ -100,8 +100,8 @@ var (
 	_ Revalidator     = (*WebFolder)(nil)
 	_ Revalidator     = (*WebProxy)(nil)
 	_ Revalidator     = Chain(nil)
-	_ KeyValidator    = (*WebProxy)(nil)
+	_ KeyChecker      = (*WebProxy)(nil)
 	_ SigningRequirer = (*WebProxy)(nil)
-	_ KeyValidator    = Chain(nil)
+	_ KeyChecker      = Chain(nil)
 	_ SigningRequirer = Chain(nil)
 )

@@ -80,7 +80,7 @@ var (
 	// failed (EORIGIN).
 	ErrUnavailable = errors.New("origin unavailable")
 
-	// ErrInvalidKey means the key is not acceptable to [ValidKey]; no
+	// ErrInvalidKey means the key is not acceptable to [CheckPathKey]; no
 	// request was made to the origin (EINVAL).
 	ErrInvalidKey = errors.New("invalid key")
 )
@@ -105,20 +105,20 @@ func (e *NotModifiedError) Error() string { return ErrNotModified.Error() }
 // Is reports whether target is ErrNotModified.
 func (e *NotModifiedError) Is(target error) bool { return target == ErrNotModified }
 
-// MaxKeyLen is the length in bytes of the longest key [ValidKey] accepts.
+// MaxKeyLen is the length in bytes of the longest key [CheckPathKey] accepts.
 const MaxKeyLen = 1024
 
-// ValidKey reports whether key is acceptable as a source key, returning nil if
-// it is and otherwise an error that wraps [ErrInvalidKey] and names the
-// problem.
+// CheckPathKey is the rule for keys that name a path below a root, as those
+// of [Bucket], [FS] and [WebFolder] do: it returns nil if key is acceptable
+// and otherwise an error that wraps [ErrInvalidKey] and names the problem.
 //
 // A key is a relative, slash-separated path such as "photos/dog.jpg": valid
 // UTF-8, 1 to [MaxKeyLen] bytes long, with no empty, "." or ".." segments
 // (so no leading, trailing or doubled slashes), no backslashes, and no NUL or
 // other control characters. These rules keep a key from escaping the root of
 // any source, whatever the backend's path syntax, and every source in this
-// package applies them before it contacts its backend.
-func ValidKey(key string) error {
+// package whose keys are paths applies them before it contacts its backend.
+func CheckPathKey(key string) error {
 	if reason := keyProblem(key); reason != "" {
 		return fmt.Errorf("source: %w %q: %s", ErrInvalidKey, key, reason)
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/rendition-go/rendition/internal/version"
 )
 
 // Defaults of the options common to [WebFolderOptions] and
@@ -206,7 +208,7 @@ func (c *webClient) get(ctx context.Context, key string, u *url.URL, etag string
 		return nil, openError(key, nil, err)
 	}
 	req.Header = c.header.Clone()
-	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("User-Agent", version.UserAgent)
 	if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", acceptImages)
 	}

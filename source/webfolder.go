@@ -16,7 +16,7 @@ import (
 // base URL and the original is fetched with an HTTP GET. It is safe for
 // concurrent use.
 //
-// The key must be accepted by [ValidKey]. Each of its segments is
+// The key must be accepted by [CheckPathKey]. Each of its segments is
 // percent-encoded exactly once, as [url.PathEscape] does, and appended to the
 // base URL's path, so the URL requested always has the base URL's scheme and
 // host and stays below its path: "café/ñ.jpg" becomes "caf%C3%A9/%C3%B1.jpg",
@@ -26,7 +26,7 @@ import (
 // The base URL is trusted configuration, like a bucket: it may name any
 // address, loopback and private networks included, and no SSRF guard applies.
 //
-// Every request is a GET with the User-Agent "rendition/" + [Version], an
+// Every request is a GET with the User-Agent "rendition/" and the release, an
 // Accept header preferring images, "Accept-Encoding: identity", and the
 // extra headers of [WebFolderOptions.Header]. Responses are never
 // decompressed: one with a Content-Encoding other than identity is refused.
@@ -167,7 +167,7 @@ func parseBase(base string) (*url.URL, error) {
 	return u, nil
 }
 
-// keyURL returns the URL of key, which must be accepted by ValidKey: the base
+// keyURL returns the URL of key, which must be accepted by CheckPathKey: the base
 // URL with each segment of key percent-encoded and appended to its path.
 func (w *WebFolder) keyURL(key string) *url.URL {
 	var raw strings.Builder
@@ -188,7 +188,7 @@ func (w *WebFolder) keyURL(key string) *url.URL {
 }
 
 // Open fetches the object stored under key. key must be accepted by
-// [ValidKey]; otherwise Open returns an error wrapping [ErrInvalidKey]
+// [CheckPathKey]; otherwise Open returns an error wrapping [ErrInvalidKey]
 // without making a request.
 //
 // On success the Object carries the response's Content-Type, Content-Length
@@ -213,7 +213,7 @@ func (w *WebFolder) Open(ctx context.Context, key string) (*Object, error) {
 // [Object.ETag]; one holding a control character is refused without a
 // request.
 func (w *WebFolder) OpenIfChanged(ctx context.Context, key, etag string, modTime time.Time) (*Object, error) {
-	if err := ValidKey(key); err != nil {
+	if err := CheckPathKey(key); err != nil {
 		return nil, err
 	}
 	if w == nil || w.web == nil {

@@ -76,7 +76,7 @@ const MaxURLLen = 4096
 // # Requests and responses
 //
 // Requests are made as [WebFolder] makes them: a GET with the User-Agent
-// "rendition/" + [Version], an Accept header preferring images,
+// "rendition/" and the release, an Accept header preferring images,
 // "Accept-Encoding: identity" and the extra headers of
 // [WebProxyOptions.Header], through a client of its own that ignores proxy
 // settings from the environment. Responses are reported as WebFolder

@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rendition-go/rendition/internal/version"
 )
 
 // These tests never reach beyond the loopback interface, whatever the code
@@ -459,8 +461,8 @@ func TestWebProxyOpen(t *testing.T) {
 		if want := o.expand(tt.host); r.Host != want {
 			t.Errorf("Open(%q): Host %q, want %q", key, r.Host, want)
 		}
-		if ua := r.Header.Get("User-Agent"); ua != userAgent {
-			t.Errorf("Open(%q): User-Agent %q, want %q", key, ua, userAgent)
+		if ua := r.Header.Get("User-Agent"); ua != version.UserAgent {
+			t.Errorf("Open(%q): User-Agent %q, want %q", key, ua, version.UserAgent)
 		}
 		if ae := r.Header.Get("Accept-Encoding"); ae != "identity" {
 			t.Errorf("Open(%q): Accept-Encoding %q, want identity", key, ae)
