@@ -54,7 +54,7 @@ func TestBucketOpen(t *testing.T) {
 				CacheControl: "public, max-age=3600",
 			})
 			writeBlob(t, bb, "plain.png", "png", &blob.WriterOptions{ContentType: "image/png"})
-			src := NewBucket(bb)
+			src := NewBucket(bb, nil)
 
 			obj, err := src.Open(ctx, "photos/dog.jpg")
 			if err != nil {
@@ -119,7 +119,7 @@ func TestBucketContext(t *testing.T) {
 	for name, bb := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			writeBlob(t, bb, "a.jpg", "a", nil)
-			src := NewBucket(bb)
+			src := NewBucket(bb, nil)
 
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
@@ -159,7 +159,7 @@ func TestBucketFileblobEscape(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bb.Close()
-	src := NewBucket(bb)
+	src := NewBucket(bb, nil)
 	for _, key := range []string{"../secret.jpg", "/../secret.jpg", `..\secret.jpg`, "a/../../secret.jpg"} {
 		obj, err := src.Open(context.Background(), key)
 		if err == nil {
@@ -253,7 +253,7 @@ func newSpy(t *testing.T) (*spyDriver, *Bucket) {
 	}
 	bb := blob.NewBucket(d)
 	t.Cleanup(func() { bb.Close() })
-	return d, NewBucket(bb)
+	return d, NewBucket(bb, nil)
 }
 
 func TestBucketInvalidKeyMakesNoDriverCall(t *testing.T) {
@@ -420,7 +420,7 @@ func TestOpenBucket(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "a.gif"), []byte("GIF89a"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src, err := OpenBucket(ctx, "file://"+filepath.ToSlash(dir))
+	src, err := OpenBucket(ctx, "file://"+filepath.ToSlash(dir), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +440,7 @@ func TestOpenBucket(t *testing.T) {
 		t.Error("Open after Close succeeded")
 	}
 
-	mem, err := OpenBucket(ctx, "mem://")
+	mem, err := OpenBucket(ctx, "mem://", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,7 +466,7 @@ func TestOpenBucketErrors(t *testing.T) {
 		{"s3://bad\x7f?secret=hunter2", []string{"source: open bucket: invalid URL"}, "hunter2"},
 	}
 	for _, tt := range tests {
-		b, err := OpenBucket(context.Background(), tt.url)
+		b, err := OpenBucket(context.Background(), tt.url, nil)
 		if err == nil {
 			b.Close()
 			t.Errorf("OpenBucket(%q) succeeded, want an error", tt.url)
@@ -487,7 +487,7 @@ func TestNewBucketDoesNotClose(t *testing.T) {
 	bb := memblob.OpenBucket(nil)
 	defer bb.Close()
 	writeBlob(t, bb, "a.png", "a", nil)
-	src := NewBucket(bb)
+	src := NewBucket(bb, nil)
 	if err := src.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -499,7 +499,7 @@ func TestNewBucketDoesNotClose(t *testing.T) {
 }
 
 func TestBucketZeroValue(t *testing.T) {
-	for _, src := range []*Bucket{nil, {}, NewBucket(nil)} {
+	for _, src := range []*Bucket{nil, {}, NewBucket(nil, nil)} {
 		if _, err := src.Open(context.Background(), "a.png"); err == nil {
 			t.Errorf("Open on %#v succeeded, want an error", src)
 		}

@@ -100,7 +100,7 @@ func TestConformanceBucket(t *testing.T) {
 			b := memblob.OpenBucket(nil)
 			t.Cleanup(func() { b.Close() })
 			fillBucket(t, b, objects)
-			return source.NewBucket(b)
+			return source.NewBucket(b, nil)
 		}, nil)
 	})
 	t.Run("fileblob", func(t *testing.T) {
@@ -112,7 +112,7 @@ func TestConformanceBucket(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { b.Close() })
-			return source.NewBucket(b)
+			return source.NewBucket(b, nil)
 		}, nil)
 	})
 }
@@ -163,6 +163,6 @@ func TestConformanceChain(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(wf.CloseIdleConnections)
-		return source.Chain{source.NewBucket(empty), wf}
+		return source.Chain{source.NewBucket(empty, nil), wf}
 	}, nil)
 }

@@ -41,7 +41,9 @@
 // root: "..", absolute paths, empty segments, backslashes, control
 // characters and invalid UTF-8 are all refused with [ErrInvalidKey].
 // Sources written outside this package should do the same. A source whose
-// keys are something else (a WebProxy's are URLs) implements
+// keys are something else (a WebProxy's are URLs), or that refuses more
+// (Bucket and FS do not serve hidden files, whose names start with a dot,
+// nor files that symbolic links place outside a local root), implements
 // [KeyChecker]; [CheckKey] applies whichever rule a source has.
 //
 // # Errors
