@@ -319,7 +319,52 @@ func parseProxyKey(key string) (*url.URL, error) {
 		return nil, invalid("not an absolute URL")
 	}
 	u.Fragment, u.RawFragment = "", ""
+	u.RawQuery = escapeQuery(u.RawQuery)
 	return u, nil
+}
+
+// escapeQuery returns the raw query q with every byte that may not appear
+// in a query (RFC 3986, section 3.4), such as a space or a byte of UTF-8,
+// percent-encoded, and a "%" that does not start an escape sent as "%25":
+// the request line then holds the query the key names, never raw text.
+func escapeQuery(q string) string {
+	const hexDigits = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if queryByte(c) || c == '%' && i+2 < len(q) && isHex(q[i+1]) && isHex(q[i+2]) {
+			if b.Len() > 0 {
+				b.WriteByte(c)
+			}
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(q) + 8)
+			b.WriteString(q[:i])
+		}
+		b.WriteByte('%')
+		b.WriteByte(hexDigits[c>>4])
+		b.WriteByte(hexDigits[c&0xf])
+	}
+	if b.Len() == 0 {
+		return q
+	}
+	return b.String()
+}
+
+// queryByte reports whether c may appear as itself in a query: an
+// unreserved or sub-delimiter character, ":", "@", "/" or "?".
+func queryByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~!$&'()*+,;=:@/?", c) >= 0
+}
+
+// isHex reports whether c is a hexadecimal digit.
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // checkURL returns nil if the WebProxy may fetch u, and otherwise an error
