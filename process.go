@@ -321,12 +321,6 @@ func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.
 	return o, err
 }
 
-// conditionalSource is implemented by sources that can revalidate with the
-// origin's validators (source.WebFolder, source.WebProxy).
-type conditionalSource interface {
-	OpenIfChanged(ctx context.Context, key, etag string, modTime time.Time) (*source.Object, error)
-}
-
 // fetch reads the original from the source, bounded in time and in bytes.
 // With a stale copy and a source that supports it, the request carries the
 // copy's validators, and an unchanged original is source.ErrNotModified.
@@ -338,7 +332,7 @@ func (h *Handler) fetch(ctx context.Context, key string, stale *cache.Entry) (*s
 	defer cancel()
 	var obj *source.Object
 	var err error
-	if c, ok := h.src.(conditionalSource); ok && stale != nil && (stale.ETag != "" || !stale.ModTime.IsZero()) {
+	if c, ok := h.src.(source.Revalidator); ok && stale != nil && (stale.ETag != "" || !stale.ModTime.IsZero()) {
 		obj, err = c.OpenIfChanged(ctx, key, stale.ETag, stale.ModTime)
 	} else {
 		obj, err = h.src.Open(ctx, key)

@@ -95,7 +95,7 @@ func testBackend(t *testing.T, bucketURL string) {
 // reports a missing key as source.ErrNotFound.
 func testSource(t *testing.T, origin string, photo []byte, attrs *blob.Attributes) {
 	ctx := context.Background()
-	src, err := source.OpenBucket(ctx, origin)
+	src, err := source.OpenBucket(ctx, origin, nil)
 	if err != nil {
 		t.Fatalf("source.OpenBucket: %v", err)
 	}
@@ -153,7 +153,7 @@ func testSource(t *testing.T, origin string, photo []byte, attrs *blob.Attribute
 // render an image once: the second serves the first one's derivative.
 func testSharedTier(t *testing.T, origin, bucketURL, prefix string) {
 	newInstance := func() *rendition.Handler {
-		src, err := source.OpenBucket(context.Background(), origin)
+		src, err := source.OpenBucket(context.Background(), origin, nil)
 		if err != nil {
 			t.Fatalf("source.OpenBucket: %v", err)
 		}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,12 +26,37 @@ import (
 // reader (and reports the content type, size and modification time) and one
 // for the attributes that only [blob.Bucket.Attributes] reports (the ETag and
 // Cache-Control). A missing object costs one.
+//
+// Hidden objects are not served unless [BucketOptions.AllowDotfiles] says
+// so: a key with a segment that starts with a dot, at any level (".env",
+// ".git/config", "a/.hidden/b.jpg"), is not found. On a local directory
+// (the fileblob driver, "file://" URLs), a key whose file lies outside the
+// directory once symbolic links are resolved is not found, so a link such
+// as "passwd.jpg -> /etc/passwd" serves nothing; nor is a key ending in
+// ".attrs", the suffix fileblob keeps for its own metadata files.
 type Bucket struct {
-	b     *blob.Bucket
-	owned bool // Close closes b
+	b             *blob.Bucket
+	owned         bool // Close closes b
+	local         bool // b is a directory of the local file system
+	allowDotfiles bool
 }
 
-var _ Source = (*Bucket)(nil)
+var (
+	_ Source     = (*Bucket)(nil)
+	_ KeyChecker = (*Bucket)(nil)
+)
+
+// BucketOptions configure a [Bucket]. The zero value gives the defaults.
+type BucketOptions struct {
+	// AllowDotfiles serves keys with segments that start with a dot, which
+	// are otherwise not found. Leave it off for buckets that may hold
+	// configuration or version-control files next to the images.
+	AllowDotfiles bool
+}
+
+// fileblobAttrs is the suffix that the fileblob driver reserves for the
+// files holding its objects' metadata.
+const fileblobAttrs = ".attrs"
 
 // OpenBucket opens the bucket at urlstr with [blob.OpenBucket], for example
 // "file:///srv/images", "s3://my-bucket?region=us-east-1" or "gs://my-bucket".
@@ -40,25 +67,59 @@ var _ Source = (*Bucket)(nil)
 //	import _ "gocloud.dev/blob/s3blob"
 //
 // and OpenBucket's error names that package when it is missing. The returned
-// Bucket owns the bucket it opened; [Bucket.Close] closes it.
-func OpenBucket(ctx context.Context, urlstr string) (*Bucket, error) {
+// Bucket owns the bucket it opened; [Bucket.Close] closes it. opts may be
+// nil for the defaults.
+func OpenBucket(ctx context.Context, urlstr string, opts *BucketOptions) (*Bucket, error) {
 	b, err := bloburl.Open(ctx, "source", urlstr, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &Bucket{b: b, owned: true}, nil
+	s := NewBucket(b, opts)
+	s.owned = true
+	return s, nil
 }
 
-// NewBucket returns a Bucket that serves keys from b.
+// NewBucket returns a Bucket that serves keys from b, configured by opts;
+// nil means the defaults.
 //
 // The caller keeps ownership of b: it must keep b open while the Bucket is in
 // use and close it afterwards; [Bucket.Close] does not close it.
-func NewBucket(b *blob.Bucket) *Bucket {
-	return &Bucket{b: b}
+func NewBucket(b *blob.Bucket, opts *BucketOptions) *Bucket {
+	if opts == nil {
+		opts = &BucketOptions{}
+	}
+	s := &Bucket{b: b, allowDotfiles: opts.AllowDotfiles}
+	if b != nil {
+		// Only the fileblob driver reports the FileInfo of its directory.
+		var dir os.FileInfo
+		s.local = b.As(&dir)
+	}
+	return s
 }
 
-// Open opens the object stored under key. key must be accepted by [ValidKey];
-// otherwise Open returns an error wrapping [ErrInvalidKey] without contacting
+// CheckKey returns nil if key is accepted by [CheckPathKey], names no hidden
+// object (unless [BucketOptions.AllowDotfiles]) and, on a local directory,
+// does not end in ".attrs", without contacting the service.
+func (b *Bucket) CheckKey(key string) error {
+	if err := CheckPathKey(key); err != nil {
+		return err
+	}
+	if b == nil {
+		return nil
+	}
+	if !b.allowDotfiles {
+		if err := hiddenKey(key); err != nil {
+			return err
+		}
+	}
+	if b.local && strings.HasSuffix(key, fileblobAttrs) {
+		return openError(key, ErrNotFound, fmt.Errorf("the suffix %s is reserved for metadata by the file driver", fileblobAttrs))
+	}
+	return nil
+}
+
+// Open opens the object stored under key. key must be accepted by
+// [Bucket.CheckKey]; otherwise Open returns its error without contacting
 // the service.
 //
 // The service's error codes are reported as this package's errors:
@@ -74,7 +135,7 @@ func NewBucket(b *blob.Bucket) *Bucket {
 // modification times differ), the ETag and CacheControl of the returned
 // Object are left empty rather than describe another version.
 func (b *Bucket) Open(ctx context.Context, key string) (*Object, error) {
-	if err := ValidKey(key); err != nil {
+	if err := b.CheckKey(key); err != nil {
 		return nil, err
 	}
 	if b == nil || b.b == nil {
@@ -83,7 +144,23 @@ func (b *Bucket) Open(ctx context.Context, key string) (*Object, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, blobError(key, err)
 	}
-	r, err := b.b.NewReader(ctx, key, nil)
+	var escaped error
+	r, err := b.b.NewReader(ctx, key, &blob.ReaderOptions{
+		BeforeRead: func(as func(any) bool) error {
+			// fileblob hands over the file it opened.
+			var f *os.File
+			if as(&f) && f != nil {
+				escaped = checkInRoot(f, key)
+			}
+			return escaped
+		},
+	})
+	if escaped != nil {
+		if errors.Is(escaped, errOutsideRoot) {
+			return nil, openError(key, ErrNotFound, escaped)
+		}
+		return nil, blobError(key, escaped)
+	}
 	if err != nil {
 		return nil, blobError(key, err)
 	}
@@ -138,8 +215,9 @@ func blobError(key string, err error) error {
 		// Reported as the context's own error.
 	default:
 		switch {
-		case errors.Is(err, syscall.ENOTDIR):
-			// A local bucket asked for "a.jpg/b" where a.jpg is a file.
+		case errors.Is(err, syscall.ENOTDIR), errors.Is(err, fs.ErrNotExist):
+			// A local bucket asked for "a.jpg/b" where a.jpg is a file,
+			// or a file removed while it was opened.
 			kind = ErrNotFound
 		case errors.Is(err, fs.ErrPermission):
 			kind = ErrPermission

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Chain is a [Source] that serves each key from the first of its sources
@@ -31,6 +32,31 @@ var errEmptyChain = errors.New("empty chain")
 
 // Open opens key from the first source of c that has it.
 func (c Chain) Open(ctx context.Context, key string) (*Object, error) {
+	return c.open(ctx, key, func(s Source) (*Object, error) {
+		return s.Open(ctx, key)
+	})
+}
+
+// OpenIfChanged revalidates a copy of key with the first source of c that
+// has it: when that source is a [Revalidator], the validators are passed on
+// to its OpenIfChanged, and otherwise the source is opened, which serves the
+// object as if it had changed. Sources are tried in the order and with the
+// rules of [Chain.Open]; an answer of [ErrNotModified] ends the search.
+//
+// The validators go to whichever source has the key now, which need not be
+// the one the copy came from.
+func (c Chain) OpenIfChanged(ctx context.Context, key, etag string, modTime time.Time) (*Object, error) {
+	return c.open(ctx, key, func(s Source) (*Object, error) {
+		if r, ok := s.(Revalidator); ok {
+			return r.OpenIfChanged(ctx, key, etag, modTime)
+		}
+		return s.Open(ctx, key)
+	})
+}
+
+// open implements Open and OpenIfChanged, opening key from each source with
+// open.
+func (c Chain) open(ctx context.Context, key string, open func(Source) (*Object, error)) (*Object, error) {
 	if len(c) == 0 {
 		return nil, openError(key, ErrNotFound, errEmptyChain)
 	}
@@ -49,7 +75,7 @@ func (c Chain) Open(ctx context.Context, key string) (*Object, error) {
 			}
 		}
 		var obj *Object
-		obj, err = s.Open(ctx, key)
+		obj, err = open(s)
 		if err == nil {
 			return obj, nil
 		}

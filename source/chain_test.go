@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rendition-go/rendition/source"
 )
@@ -164,7 +168,7 @@ func ExampleChain() {
 // urlSource serves only absolute URLs, as a web proxy does.
 type urlSource struct{}
 
-func (urlSource) ValidKey(key string) error {
+func (urlSource) CheckKey(key string) error {
 	if !strings.HasPrefix(key, "http://") {
 		return fmt.Errorf("%w: not an absolute URL", source.ErrInvalidKey)
 	}
@@ -198,5 +202,66 @@ func TestChainSkipsSourcesThatRefuseTheKey(t *testing.T) {
 	only := source.Chain{urlSource{}}
 	if _, err := only.Open(context.Background(), "a/b.jpg"); !errors.Is(err, source.ErrInvalidKey) {
 		t.Errorf("a key every source refuses: %v, want ErrInvalidKey", err)
+	}
+}
+
+// A Chain revalidates with the member that has the key: a WebFolder behind
+// a member that misses still answers ErrNotModified, and a member that
+// cannot revalidate is simply opened.
+func TestChainRevalidates(t *testing.T) {
+	const etag = `"v1"`
+	var sawINM []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sawINM = append(sawINM, r.Header.Get("If-None-Match"))
+		if r.Header.Get("If-None-Match") == etag {
+			w.Header().Set("Cache-Control", "max-age=60")
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		io.WriteString(w, "image")
+	}))
+	defer srv.Close()
+	wf, err := source.NewWebFolder(srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wf.CloseIdleConnections()
+
+	var src source.Source = source.Chain{&chainOrigin{name: "miss", err: source.ErrNotFound}, wf}
+	r, ok := src.(source.Revalidator)
+	if !ok {
+		t.Fatal("Chain is not a Revalidator")
+	}
+	obj, err := r.OpenIfChanged(context.Background(), "a.jpg", etag, time.Time{})
+	var nm *source.NotModifiedError
+	if obj != nil || !errors.As(err, &nm) || !errors.Is(err, source.ErrNotModified) {
+		t.Fatalf("OpenIfChanged with the current ETag = %v, %v; want a *NotModifiedError", obj, err)
+	}
+	if nm.CacheControl != "max-age=60" {
+		t.Errorf("CacheControl = %q, want the 304's", nm.CacheControl)
+	}
+	obj, err = r.OpenIfChanged(context.Background(), "a.jpg", `"old"`, time.Time{})
+	if err != nil {
+		t.Fatalf("OpenIfChanged with an old ETag: %v", err)
+	}
+	b, _ := io.ReadAll(obj.Body)
+	obj.Body.Close()
+	if string(b) != "image" || obj.ETag != etag {
+		t.Errorf("changed object = %q with ETag %q, want %q with %q", b, obj.ETag, "image", etag)
+	}
+	if want := []string{etag, `"old"`}; !slices.Equal(sawINM, want) {
+		t.Errorf("origin saw If-None-Match %q, want %q", sawINM, want)
+	}
+
+	plain := &chainOrigin{name: "plain"}
+	obj, err = source.Chain{plain}.OpenIfChanged(context.Background(), "a.jpg", etag, time.Time{})
+	if err != nil {
+		t.Fatalf("OpenIfChanged on a member that cannot revalidate: %v", err)
+	}
+	b, _ = io.ReadAll(obj.Body)
+	obj.Body.Close()
+	if string(b) != "plain" {
+		t.Errorf("served %q, want the member opened", b)
 	}
 }

@@ -28,19 +28,23 @@
 //   - [Chain] tries several sources in order, moving to the next only when
 //     one has no such object.
 //
-// Sources that can revalidate (WebFolder, WebProxy) also have OpenIfChanged,
-// which sends the origin's validators and answers [ErrNotModified].
+// Sources that can revalidate a copy the caller holds (WebFolder, WebProxy,
+// and a Chain through its members) implement [Revalidator]: OpenIfChanged
+// sends the copy's validators and answers [ErrNotModified] when it is still
+// current.
 //
 // # Keys
 //
-// Keys are relative, slash-separated paths. [ValidKey] defines which keys are
-// acceptable, and every source in this package checks a key with it before
-// it contacts its backend, so no key can name anything outside the source's
+// Keys are relative, slash-separated paths. [CheckPathKey] defines which
+// keys are acceptable, and every source in this package checks a key with it
+// before it contacts its backend, so no key can name anything outside the source's
 // root: "..", absolute paths, empty segments, backslashes, control
 // characters and invalid UTF-8 are all refused with [ErrInvalidKey].
 // Sources written outside this package should do the same. A source whose
-// keys are something else (a WebProxy's are URLs) implements
-// [KeyValidator]; [CheckKey] applies whichever rule a source has.
+// keys are something else (a WebProxy's are URLs), or that refuses more
+// (Bucket and FS do not serve hidden files, whose names start with a dot,
+// nor files that symbolic links place outside a local root), implements
+// [KeyChecker]; [CheckKey] applies whichever rule a source has.
 //
 // # Errors
 //

@@ -60,7 +60,7 @@ func ExampleBucket() {
 		log.Fatal(err)
 	}
 
-	src := source.NewBucket(b)
+	src := source.NewBucket(b, nil)
 	obj, err := src.Open(ctx, "photos/dog.jpg")
 	if err != nil {
 		log.Fatal(err)

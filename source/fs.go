@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"strings"
 	"syscall"
@@ -17,11 +18,21 @@ import (
 // The content type comes from the key's extension through a fixed table of
 // image types (see [FS.Open]), so it does not depend on the host's MIME
 // configuration. FS reports no ETag or Cache-Control.
+//
+// Hidden files are not served: a key with a segment that starts with a dot,
+// at any level (".env", ".git/config", "a/.hidden/b.jpg"), is not found.
+// Over a directory of the local file system, such as an [os.DirFS], a key
+// whose file lies outside the directory once symbolic links are resolved is
+// not found either, so a link such as "passwd.jpg -> /etc/passwd" serves
+// nothing.
 type FS struct {
 	fsys fs.FS
 }
 
-var _ Source = (*FS)(nil)
+var (
+	_ Source     = (*FS)(nil)
+	_ KeyChecker = (*FS)(nil)
+)
 
 // NewFS returns an FS that serves keys from fsys.
 func NewFS(fsys fs.FS) *FS {
@@ -49,9 +60,17 @@ var contentTypes = map[string]string{
 // defaultContentType is reported for extensions missing from contentTypes.
 const defaultContentType = "application/octet-stream"
 
-// Open opens the file named key. key must be accepted by [ValidKey];
-// otherwise Open returns an error wrapping [ErrInvalidKey] without touching
-// the file system.
+// CheckKey returns nil if key is accepted by [CheckPathKey] and names no
+// hidden file, without touching the file system.
+func (s *FS) CheckKey(key string) error {
+	if err := CheckPathKey(key); err != nil {
+		return err
+	}
+	return hiddenKey(key)
+}
+
+// Open opens the file named key. key must be accepted by [FS.CheckKey];
+// otherwise Open returns its error without touching the file system.
 //
 // The content type is taken from the extension, case-insensitively:
 // .avif, .bmp, .gif, .heic, .heif, .ico, .jpeg, .jpg, .jxl, .png, .svg, .tif,
@@ -61,10 +80,11 @@ const defaultContentType = "application/octet-stream"
 // an embed.FS, gives the zero time.
 //
 // A missing file, a directory, or a key that runs through a file (as
-// "a.jpg/b" does) is reported as [ErrNotFound], and a
-// permission error as [ErrPermission].
+// "a.jpg/b" does) is reported as [ErrNotFound], and so is a file of the
+// local file system (an [*os.File]) that resolves outside the directory it
+// was opened from. A permission error is reported as [ErrPermission].
 func (s *FS) Open(ctx context.Context, key string) (*Object, error) {
-	if err := ValidKey(key); err != nil {
+	if err := s.CheckKey(key); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -85,6 +105,15 @@ func (s *FS) Open(ctx context.Context, key string) (*Object, error) {
 	if !info.Mode().IsRegular() {
 		f.Close()
 		return nil, openError(key, ErrNotFound, fmt.Errorf("not a regular file (mode %v)", info.Mode()))
+	}
+	if osf, ok := f.(*os.File); ok {
+		if err := checkInRoot(osf, key); err != nil {
+			f.Close()
+			if errors.Is(err, errOutsideRoot) {
+				return nil, openError(key, ErrNotFound, err)
+			}
+			return nil, fsError(key, err)
+		}
 	}
 	ct, ok := contentTypes[strings.ToLower(path.Ext(key))]
 	if !ok {

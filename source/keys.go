@@ -1,21 +1,40 @@
 package source
 
-// KeyValidator is implemented by sources whose keys are not the relative,
-// slash-separated paths [ValidKey] accepts: a [WebProxy]'s keys are URLs.
-// ValidKey returns nil if Open may be called with key, else an error
-// wrapping [ErrInvalidKey] or [ErrNotFound], without contacting the origin.
-type KeyValidator interface {
-	ValidKey(key string) error
+import (
+	"context"
+	"time"
+)
+
+// KeyChecker is implemented by sources whose rule for keys is not (or not
+// only) [CheckPathKey]: a [WebProxy]'s keys are URLs. CheckKey returns nil
+// if Open may be called with key, else an error wrapping [ErrInvalidKey] or
+// [ErrNotFound], without contacting the origin.
+type KeyChecker interface {
+	CheckKey(key string) error
 }
 
-// CheckKey validates key for src with src's own ValidKey when it implements
-// [KeyValidator], and with the package's [ValidKey] otherwise. Callers use it
+// CheckKey checks key for src with src's own CheckKey method when it
+// implements [KeyChecker], and with [CheckPathKey] otherwise. Callers use it
 // to refuse a bad key before any other work.
 func CheckKey(src Source, key string) error {
-	if v, ok := src.(KeyValidator); ok {
-		return v.ValidKey(key)
+	if c, ok := src.(KeyChecker); ok {
+		return c.CheckKey(key)
 	}
-	return ValidKey(key)
+	return CheckPathKey(key)
+}
+
+// Revalidator is implemented by sources that can revalidate a copy of an
+// object the caller holds, such as [WebFolder] and [WebProxy].
+//
+// OpenIfChanged is Open with the validators of the copy: etag (if not "")
+// as it was reported in [Object.ETag], quotes included, and modTime (if not
+// zero) as it was reported in [Object.ModTime]. When the object still
+// matches them it returns a nil Object and an error for which
+// errors.Is(err, [ErrNotModified]) is true, normally a [*NotModifiedError];
+// otherwise it behaves as Open.
+type Revalidator interface {
+	Source
+	OpenIfChanged(ctx context.Context, key, etag string, modTime time.Time) (*Object, error)
 }
 
 // SigningRequirer is implemented by sources that fetch whatever a request
@@ -33,9 +52,9 @@ func RequiresSigning(src Source) bool {
 	return ok && r.RequiresSigning()
 }
 
-// ValidKey accepts key if any source of c accepts it.
-func (c Chain) ValidKey(key string) error {
-	err := ValidKey(key)
+// CheckKey accepts key if any source of c accepts it.
+func (c Chain) CheckKey(key string) error {
+	err := CheckPathKey(key)
 	for _, s := range c {
 		if s == nil {
 			continue
@@ -57,12 +76,12 @@ func (c Chain) RequiresSigning() bool {
 	return false
 }
 
-// ValidKey checks key as Open does, without a request: a malformed URL
+// CheckKey checks key as Open does, without a request: a malformed URL
 // wraps [ErrInvalidKey], a URL that is not allowed [ErrNotFound] (and
 // [ErrForbiddenAddress] when its host is an address the guard refuses).
 // Names are resolved only by Open, whose dialer guard checks the address
 // of every connection.
-func (p *WebProxy) ValidKey(key string) error {
+func (p *WebProxy) CheckKey(key string) error {
 	u, err := parseProxyKey(key)
 	if err != nil {
 		return err
@@ -78,8 +97,11 @@ func (p *WebProxy) ValidKey(key string) error {
 func (p *WebProxy) RequiresSigning() bool { return true }
 
 var (
-	_ KeyValidator    = (*WebProxy)(nil)
+	_ Revalidator     = (*WebFolder)(nil)
+	_ Revalidator     = (*WebProxy)(nil)
+	_ Revalidator     = Chain(nil)
+	_ KeyChecker      = (*WebProxy)(nil)
 	_ SigningRequirer = (*WebProxy)(nil)
-	_ KeyValidator    = Chain(nil)
+	_ KeyChecker      = Chain(nil)
 	_ SigningRequirer = Chain(nil)
 )

@@ -80,25 +80,45 @@ var (
 	// failed (EORIGIN).
 	ErrUnavailable = errors.New("origin unavailable")
 
-	// ErrInvalidKey means the key is not acceptable to [ValidKey]; no
+	// ErrInvalidKey means the key is not acceptable to [CheckPathKey]; no
 	// request was made to the origin (EINVAL).
 	ErrInvalidKey = errors.New("invalid key")
 )
 
-// MaxKeyLen is the length in bytes of the longest key [ValidKey] accepts.
+// ErrNotModified means that the object still matches the validators the
+// caller sent with OpenIfChanged (the origin answered 304 Not Modified). It
+// is not a failure. Sources report it as a [*NotModifiedError], which
+// carries the answer's Cache-Control; test for it with [errors.Is].
+var ErrNotModified = errors.New("not modified")
+
+// NotModifiedError is the error of a conditional request that the origin
+// answered 304 Not Modified: errors.Is(err, ErrNotModified) reports true
+// for it. CacheControl is the 304's Cache-Control header ("" when it had
+// none), which replaces the one of the copy that was revalidated (RFC 9111,
+// section 4.3.4).
+type NotModifiedError struct {
+	CacheControl string
+}
+
+func (e *NotModifiedError) Error() string { return ErrNotModified.Error() }
+
+// Is reports whether target is ErrNotModified.
+func (e *NotModifiedError) Is(target error) bool { return target == ErrNotModified }
+
+// MaxKeyLen is the length in bytes of the longest key [CheckPathKey] accepts.
 const MaxKeyLen = 1024
 
-// ValidKey reports whether key is acceptable as a source key, returning nil if
-// it is and otherwise an error that wraps [ErrInvalidKey] and names the
-// problem.
+// CheckPathKey is the rule for keys that name a path below a root, as those
+// of [Bucket], [FS] and [WebFolder] do: it returns nil if key is acceptable
+// and otherwise an error that wraps [ErrInvalidKey] and names the problem.
 //
 // A key is a relative, slash-separated path such as "photos/dog.jpg": valid
 // UTF-8, 1 to [MaxKeyLen] bytes long, with no empty, "." or ".." segments
 // (so no leading, trailing or doubled slashes), no backslashes, and no NUL or
 // other control characters. These rules keep a key from escaping the root of
 // any source, whatever the backend's path syntax, and every source in this
-// package applies them before it contacts its backend.
-func ValidKey(key string) error {
+// package whose keys are paths applies them before it contacts its backend.
+func CheckPathKey(key string) error {
 	if reason := keyProblem(key); reason != "" {
 		return fmt.Errorf("source: %w %q: %s", ErrInvalidKey, key, reason)
 	}
@@ -143,4 +163,14 @@ func openError(key string, kind, err error) error {
 		return fmt.Errorf("source: open %q: %w", key, err)
 	}
 	return fmt.Errorf("source: open %q: %w: %w", key, kind, err)
+}
+
+// contextKind returns the sentinel error for a context's error: ErrTimeout
+// for an expired deadline, and nil for a cancellation, which is reported as
+// itself.
+func contextKind(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return ErrTimeout
+	}
+	return nil
 }

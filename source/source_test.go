@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func TestValidKey(t *testing.T) {
+func TestCheckPathKey(t *testing.T) {
 	tests := []struct {
 		key string
 		ok  bool
@@ -54,20 +54,20 @@ func TestValidKey(t *testing.T) {
 		{"\xc0\xae\xc0\xae/x", false}, // overlong "..", invalid UTF-8
 	}
 	for _, tt := range tests {
-		err := ValidKey(tt.key)
+		err := CheckPathKey(tt.key)
 		if tt.ok {
 			if err != nil {
-				t.Errorf("ValidKey(%q) = %v, want nil", tt.key, err)
+				t.Errorf("CheckPathKey(%q) = %v, want nil", tt.key, err)
 			}
 			continue
 		}
 		if !errors.Is(err, ErrInvalidKey) {
-			t.Errorf("ValidKey(%q) = %v, want an error wrapping ErrInvalidKey", tt.key, err)
+			t.Errorf("CheckPathKey(%q) = %v, want an error wrapping ErrInvalidKey", tt.key, err)
 		}
 	}
 }
 
-func TestValidKeyErrorNamesProblem(t *testing.T) {
+func TestCheckPathKeyErrorNamesProblem(t *testing.T) {
 	tests := []struct {
 		key, want string
 	}{
@@ -81,9 +81,9 @@ func TestValidKeyErrorNamesProblem(t *testing.T) {
 		{strings.Repeat("k", MaxKeyLen+1), "longer than 1024 bytes"},
 	}
 	for _, tt := range tests {
-		err := ValidKey(tt.key)
+		err := CheckPathKey(tt.key)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("ValidKey(%q) = %v, want an error mentioning %q", tt.key, err, tt.want)
+			t.Errorf("CheckPathKey(%q) = %v, want an error mentioning %q", tt.key, err, tt.want)
 		}
 	}
 }
@@ -104,12 +104,12 @@ func TestFunc(t *testing.T) {
 	}
 }
 
-func FuzzValidKey(f *testing.F) {
+func FuzzCheckPathKey(f *testing.F) {
 	for _, s := range []string{"a/b.jpg", "../x", "a//b", `a\b`, "a\x00", "日本/語.png", "./.", ".../..."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, key string) {
-		if ValidKey(key) != nil {
+		if CheckPathKey(key) != nil {
 			return
 		}
 		// An accepted key must be a clean relative path that stays below

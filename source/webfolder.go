@@ -4,69 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/rendition-go/rendition/internal/bloburl"
 )
 
-// ErrNotModified is returned by [WebFolder.OpenIfChanged] when the origin
-// answers 304 Not Modified: the object still matches the validators the
-// caller holds. It is not a failure, and it is returned as is, not wrapped.
-var ErrNotModified = errors.New("not modified")
-
-// NotModifiedError is the error of a conditional request that the origin
-// answered 304 Not Modified: errors.Is(err, ErrNotModified) reports true
-// for it. CacheControl is the 304's Cache-Control header ("" when it had
-// none), which replaces the one of the copy that was revalidated (RFC 9111,
-// section 4.3.4).
-type NotModifiedError struct {
-	CacheControl string
-}
-
-func (e *NotModifiedError) Error() string { return ErrNotModified.Error() }
-
-// Is reports whether target is ErrNotModified.
-func (e *NotModifiedError) Is(target error) bool { return target == ErrNotModified }
-
-// Defaults of [WebFolderOptions].
-const (
-	defaultWebTimeout      = 10 * time.Second
-	defaultMaxRedirects    = 5
-	defaultHeaderTimeout   = 5 * time.Second
-	defaultDialTimeout     = 5 * time.Second
-	defaultTLSTimeout      = 5 * time.Second
-	defaultMaxHeaderBytes  = 64 << 10
-	defaultIdleConnTimeout = 90 * time.Second
-)
-
-// acceptImages is the Accept header sent unless the options set another.
-const acceptImages = "image/*,*/*;q=0.8"
-
-// reservedHeaders are the request headers that WebFolder sets itself and that
-// [WebFolderOptions.Header] may not set.
-var reservedHeaders = []string{
-	"Accept-Encoding",
-	"Host",
-	"If-Match",
-	"If-Modified-Since",
-	"If-None-Match",
-	"If-Range",
-	"If-Unmodified-Since",
-	"Range",
-	"User-Agent",
-}
-
 // WebFolder serves keys from a folder on a web server: the key is joined to a
 // base URL and the original is fetched with an HTTP GET. It is safe for
 // concurrent use.
 //
-// The key must be accepted by [ValidKey]. Each of its segments is
+// The key must be accepted by [CheckPathKey]. Each of its segments is
 // percent-encoded exactly once, as [url.PathEscape] does, and appended to the
 // base URL's path, so the URL requested always has the base URL's scheme and
 // host and stays below its path: "café/ñ.jpg" becomes "caf%C3%A9/%C3%B1.jpg",
@@ -76,7 +26,7 @@ var reservedHeaders = []string{
 // The base URL is trusted configuration, like a bucket: it may name any
 // address, loopback and private networks included, and no SSRF guard applies.
 //
-// Every request is a GET with the User-Agent "rendition/" + [Version], an
+// Every request is a GET with the User-Agent "rendition/" and the release, an
 // Accept header preferring images, "Accept-Encoding: identity", and the
 // extra headers of [WebFolderOptions.Header]. Responses are never
 // decompressed: one with a Content-Encoding other than identity is refused.
@@ -100,12 +50,7 @@ type WebFolder struct {
 	host    string // of the base URL, host[:port]
 	path    string // the base URL's path, ending in "/"
 	rawPath string // the escaped form of path, ending in "/"
-
-	client       *http.Client // a copy owned by the WebFolder
-	owned        bool         // client's Transport was built by NewWebFolder
-	header       http.Header  // extra headers, canonical keys, never modified
-	timeout      time.Duration
-	maxRedirects int // 0: no redirects
+	web     *webClient
 }
 
 var _ Source = (*WebFolder)(nil)
@@ -161,20 +106,18 @@ func NewWebFolder(base string, opts *WebFolderOptions) (*WebFolder, error) {
 		path:    u.Path,
 		rawPath: u.EscapedPath(),
 	}
-	if w.timeout, w.maxRedirects, err = webLimits(opts.Timeout, opts.MaxRedirects, "web folder"); err != nil {
+	w.web, err = newWebClient(webConfig{
+		what:          "web folder",
+		typ:           "WebFolder",
+		client:        opts.Client,
+		header:        opts.Header,
+		timeout:       opts.Timeout,
+		maxRedirects:  opts.MaxRedirects,
+		allowRedirect: w.checkRedirect,
+	})
+	if err != nil {
 		return nil, err
 	}
-	if w.header, err = copyHeader(opts.Header, "web folder", "WebFolder"); err != nil {
-		return nil, err
-	}
-	if opts.Client != nil {
-		c := *opts.Client
-		w.client = &c
-	} else {
-		w.client = &http.Client{Transport: newTransport(newDialer())}
-		w.owned = true
-	}
-	w.client.CheckRedirect = w.checkRedirect
 	return w, nil
 }
 
@@ -224,82 +167,7 @@ func parseBase(base string) (*url.URL, error) {
 	return u, nil
 }
 
-// copyHeader returns a copy of h with canonical keys, or an error if it sets a
-// reserved header or holds an invalid name or value. what and typ name the
-// source in error messages, as in "web folder" and "WebFolder".
-func copyHeader(h http.Header, what, typ string) (http.Header, error) {
-	c := make(http.Header, len(h))
-	for name, values := range h {
-		if !validHeaderName(name) {
-			return nil, fmt.Errorf("source: %s: invalid header name %q", what, name)
-		}
-		name = http.CanonicalHeaderKey(name)
-		for _, r := range reservedHeaders {
-			if name == r {
-				return nil, fmt.Errorf("source: %s: header %s is set by %s and cannot be replaced", what, name, typ)
-			}
-		}
-		for _, v := range values {
-			if !validHeaderValue(v) {
-				return nil, fmt.Errorf("source: %s: header %s has a value with a control character", what, name)
-			}
-		}
-		c[name] = append(c[name], values...)
-	}
-	return c, nil
-}
-
-// validHeaderName reports whether name is a token (RFC 9110, section 5.1).
-func validHeaderName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// validHeaderValue reports whether v holds no control characters other than
-// horizontal tab.
-func validHeaderValue(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-// newDialer returns the dialer of the transports this package builds.
-func newDialer() *net.Dialer {
-	return &net.Dialer{Timeout: defaultDialTimeout, KeepAlive: 30 * time.Second}
-}
-
-// newTransport returns the transport of the clients this package builds,
-// making its connections with d.
-func newTransport(d *net.Dialer) *http.Transport {
-	return &http.Transport{
-		Proxy:                  nil,
-		DialContext:            d.DialContext,
-		ForceAttemptHTTP2:      true,
-		TLSHandshakeTimeout:    defaultTLSTimeout,
-		ResponseHeaderTimeout:  defaultHeaderTimeout,
-		DisableCompression:     true,
-		MaxResponseHeaderBytes: defaultMaxHeaderBytes,
-		MaxIdleConns:           64,
-		MaxIdleConnsPerHost:    16,
-		IdleConnTimeout:        defaultIdleConnTimeout,
-	}
-}
-
-// keyURL returns the URL of key, which must be accepted by ValidKey: the base
+// keyURL returns the URL of key, which must be accepted by CheckPathKey: the base
 // URL with each segment of key percent-encoded and appended to its path.
 func (w *WebFolder) keyURL(key string) *url.URL {
 	var raw strings.Builder
@@ -320,7 +188,7 @@ func (w *WebFolder) keyURL(key string) *url.URL {
 }
 
 // Open fetches the object stored under key. key must be accepted by
-// [ValidKey]; otherwise Open returns an error wrapping [ErrInvalidKey]
+// [CheckPathKey]; otherwise Open returns an error wrapping [ErrInvalidKey]
 // without making a request.
 //
 // On success the Object carries the response's Content-Type, Content-Length
@@ -331,7 +199,7 @@ func (w *WebFolder) keyURL(key string) *url.URL {
 // with an error wrapping [ErrTimeout] and [context.DeadlineExceeded]; a body
 // cut short fails with one wrapping [ErrUnavailable].
 func (w *WebFolder) Open(ctx context.Context, key string) (*Object, error) {
-	return w.open(ctx, key, "", time.Time{})
+	return w.OpenIfChanged(ctx, key, "", time.Time{})
 }
 
 // OpenIfChanged is [WebFolder.Open] as a conditional request, for
@@ -345,85 +213,13 @@ func (w *WebFolder) Open(ctx context.Context, key string) (*Object, error) {
 // [Object.ETag]; one holding a control character is refused without a
 // request.
 func (w *WebFolder) OpenIfChanged(ctx context.Context, key, etag string, modTime time.Time) (*Object, error) {
-	return w.open(ctx, key, etag, modTime)
-}
-
-// open implements Open and OpenIfChanged.
-func (w *WebFolder) open(ctx context.Context, key, etag string, modTime time.Time) (*Object, error) {
-	if err := ValidKey(key); err != nil {
+	if err := CheckPathKey(key); err != nil {
 		return nil, err
 	}
-	if w == nil || w.client == nil {
+	if w == nil || w.web == nil {
 		return nil, fmt.Errorf("source: open %q: WebFolder not made by NewWebFolder", key)
 	}
-	if !validHeaderValue(etag) {
-		return nil, fmt.Errorf("source: open %q: ETag %q holds a control character", key, etag)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, openError(key, contextKind(err), err)
-	}
-	return fetch(ctx, w.client, w.timeout, w.header, key, w.keyURL(key).String(), etag, modTime)
-}
-
-// fetch gets rawURL for key with client and reports the response as
-// [WebFolder.OpenIfChanged] does. header holds the extra request headers;
-// the request, reading the body included, must end within timeout.
-func fetch(ctx context.Context, client *http.Client, timeout time.Duration, header http.Header, key, rawURL, etag string, modTime time.Time) (*Object, error) {
-	rctx, cancel := context.WithTimeout(ctx, timeout)
-	req, err := http.NewRequestWithContext(rctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		cancel()
-		return nil, openError(key, nil, err)
-	}
-	req.Header = header.Clone()
-	req.Header.Set("User-Agent", userAgent)
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", acceptImages)
-	}
-	// Asking for identity explicitly, rather than sending no Accept-Encoding
-	// (which allows any coding), also keeps any transport from adding gzip
-	// and decompressing behind the caller's byte cap.
-	req.Header.Set("Accept-Encoding", "identity")
-	conditional := false
-	if etag != "" {
-		req.Header.Set("If-None-Match", etag)
-		conditional = true
-	}
-	if !modTime.IsZero() {
-		req.Header.Set("If-Modified-Since", modTime.UTC().Format(http.TimeFormat))
-		conditional = true
-	}
-
-	resp, err := client.Do(req)
-	if err != nil {
-		cancel()
-		return nil, requestError(key, err)
-	}
-	var fault error
-	switch code := resp.StatusCode; {
-	case code == http.StatusOK:
-		if ce := contentEncoding(resp.Header); ce != "" {
-			fault = openError(key, ErrUnavailable, fmt.Errorf("unexpected Content-Encoding %q", ce))
-			break
-		}
-		lastMod, _ := http.ParseTime(resp.Header.Get("Last-Modified"))
-		return &Object{
-			Body:         &webBody{body: resp.Body, ctx: rctx, cancel: cancel, key: key},
-			ContentType:  resp.Header.Get("Content-Type"),
-			Size:         resp.ContentLength,
-			ETag:         resp.Header.Get("ETag"),
-			ModTime:      lastMod,
-			CacheControl: resp.Header.Get("Cache-Control"),
-		}, nil
-	case code == http.StatusNotModified && conditional:
-		fault = &NotModifiedError{CacheControl: resp.Header.Get("Cache-Control")}
-	default:
-		fault = openError(key, statusKind(code), statusError(code))
-	}
-	// The body of a refused response is never read.
-	resp.Body.Close()
-	cancel()
-	return nil, fault
+	return w.web.get(ctx, key, w.keyURL(key), etag, modTime)
 }
 
 // CloseIdleConnections closes the idle connections of the client that
@@ -431,17 +227,14 @@ func fetch(ctx context.Context, client *http.Client, timeout time.Duration, head
 // [WebFolderOptions.Client], whose owner manages its connections. The
 // WebFolder stays usable.
 func (w *WebFolder) CloseIdleConnections() {
-	if w != nil && w.owned {
-		w.client.CloseIdleConnections()
+	if w != nil {
+		w.web.closeIdleConnections()
 	}
 }
 
-// checkRedirect is the redirect policy of the WebFolder's client: at most
-// maxRedirects redirects, all to the base URL's scheme, host and port.
-func (w *WebFolder) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) > w.maxRedirects {
-		return &redirectError{kind: ErrUnavailable, msg: fmt.Sprintf("more than %d redirects", w.maxRedirects)}
-	}
+// checkRedirect allows the redirects to the base URL's scheme, host and
+// port.
+func (w *WebFolder) checkRedirect(req *http.Request, _ []*http.Request) error {
 	if !w.sameOrigin(req.URL) {
 		to := &url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host}
 		return &redirectError{kind: ErrUnavailable, msg: fmt.Sprintf("redirect to %s refused: only %s is allowed", to, w.origin())}
@@ -475,166 +268,4 @@ func portOrDefault(u *url.URL) string {
 		return "443"
 	}
 	return "80"
-}
-
-// redirectError reports a redirect that a client's redirect policy refused
-// to follow.
-type redirectError struct {
-	kind error // the sentinel error it is reported with
-	msg  string
-	err  error // the cause, if any
-}
-
-func (e *redirectError) Error() string { return e.msg }
-
-func (e *redirectError) Unwrap() error { return e.err }
-
-// statusError describes a response status other than 200.
-type statusError int
-
-func (e statusError) Error() string {
-	if text := http.StatusText(int(e)); text != "" {
-		return fmt.Sprintf("HTTP status %d %s", int(e), text)
-	}
-	return fmt.Sprintf("HTTP status %d", int(e))
-}
-
-// statusKind returns the sentinel error for a response status other than 200.
-func statusKind(code int) error {
-	switch code {
-	case http.StatusNotFound, http.StatusGone:
-		return ErrNotFound
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return ErrPermission
-	case http.StatusRequestTimeout, http.StatusGatewayTimeout:
-		return ErrTimeout
-	}
-	return ErrUnavailable
-}
-
-// contentEncoding returns the response's Content-Encoding if it names a
-// coding other than identity, and "" otherwise.
-func contentEncoding(h http.Header) string {
-	for _, v := range h.Values("Content-Encoding") {
-		for coding := range strings.SplitSeq(v, ",") {
-			coding = strings.TrimSpace(coding)
-			if coding != "" && !strings.EqualFold(coding, "identity") {
-				return v
-			}
-		}
-	}
-	return ""
-}
-
-// contextKind returns the sentinel error for a context's error: ErrTimeout
-// for an expired deadline, and nil for a cancellation, which is reported as
-// itself.
-func contextKind(err error) error {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return ErrTimeout
-	}
-	return nil
-}
-
-// requestError wraps err, returned by the client for key before any
-// response, with the sentinel error matching it.
-func requestError(key string, err error) error {
-	var re *redirectError
-	if errors.As(err, &re) {
-		// The url.Error around it would repeat the refused URL.
-		return openError(key, re.kind, re)
-	}
-	if ue, ok := err.(*url.Error); ok {
-		// A URL reached through a redirect may carry credentials in its
-		// query.
-		err = &url.Error{Op: ue.Op, URL: stripURL(ue.URL), Err: ue.Err}
-	}
-	var kind error
-	switch {
-	case errors.Is(err, context.Canceled):
-		// Reported as the context's own error.
-	case errors.Is(err, ErrForbiddenAddress):
-		// An address guard refused the connection: the URL is not
-		// allowed.
-		kind = ErrNotFound
-	default:
-		if kind = networkError(err); kind == nil {
-			kind = ErrUnavailable
-		}
-	}
-	return openError(key, kind, err)
-}
-
-// stripURL returns rawURL without user information, query and fragment.
-func stripURL(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return "(invalid URL)"
-	}
-	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}).String()
-}
-
-// webBody is the body of a fetched object. It reports read errors as this
-// package's errors, and its Close ends the request's deadline.
-type webBody struct {
-	body   io.ReadCloser
-	ctx    context.Context // the request's context
-	cancel context.CancelFunc
-	key    string
-	closed atomic.Bool
-}
-
-func (b *webBody) Read(p []byte) (int, error) {
-	n, err := b.body.Read(p)
-	if err != nil && err != io.EOF {
-		err = b.readError(err)
-	}
-	return n, err
-}
-
-// readError wraps err, returned while reading the body, with the sentinel
-// error matching it. When the request's deadline passed or its context was
-// cancelled, the context's error is in the chain.
-func (b *webBody) readError(err error) error {
-	if b.closed.Load() {
-		// The caller's own doing, not the origin's.
-		return fmt.Errorf("source: read %q: %w", b.key, err)
-	}
-	kind := networkError(err)
-	if cerr := b.ctx.Err(); cerr != nil {
-		kind = contextKind(cerr)
-		if !errors.Is(err, cerr) {
-			err = fmt.Errorf("%w: %w", cerr, err)
-		}
-	}
-	if kind == nil {
-		return fmt.Errorf("source: read %q: %w", b.key, err)
-	}
-	return fmt.Errorf("source: read %q: %w: %w", b.key, kind, err)
-}
-
-// Close closes the body and releases the request's deadline.
-func (b *webBody) Close() error {
-	b.closed.Store(true)
-	err := b.body.Close()
-	b.cancel()
-	return err
-}
-
-// webLimits applies the defaults of a web source's Timeout (0: 10 s;
-// negative: an error) and MaxRedirects (0: 5; negative: none).
-func webLimits(timeout time.Duration, maxRedirects int, what string) (time.Duration, int, error) {
-	switch {
-	case timeout < 0:
-		return 0, 0, fmt.Errorf("source: %s: negative Timeout %v", what, timeout)
-	case timeout == 0:
-		timeout = defaultWebTimeout
-	}
-	switch {
-	case maxRedirects < 0:
-		maxRedirects = 0
-	case maxRedirects == 0:
-		maxRedirects = defaultMaxRedirects
-	}
-	return timeout, maxRedirects, nil
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// FuzzWebFolderJoin checks that for every key accepted by ValidKey, the URL
+// FuzzWebFolderJoin checks that for every key accepted by CheckPathKey, the URL
 // a WebFolder requests parses back to the base URL's scheme and host, and to
 // a path made of the base path and the key itself, decoded exactly once, with
 // no ".." segment.
@@ -25,7 +25,7 @@ func FuzzWebFolderJoin(f *testing.F) {
 		f.Add(bases[i%len(bases)], key)
 	}
 	f.Fuzz(func(t *testing.T, base, key string) {
-		if ValidKey(key) != nil {
+		if CheckPathKey(key) != nil {
 			return
 		}
 		w, err := NewWebFolder(base, nil)

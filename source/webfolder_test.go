@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rendition-go/rendition/internal/version"
 	"github.com/rendition-go/rendition/source"
 )
 
@@ -166,7 +167,7 @@ func TestWebFolderOpen(t *testing.T) {
 		t.Errorf("method = %s, want GET", req.method)
 	}
 	for name, want := range map[string]string{
-		"User-Agent":      "rendition/" + source.Version,
+		"User-Agent":      version.UserAgent,
 		"Accept":          "image/*,*/*;q=0.8",
 		"Accept-Encoding": "identity",
 		"Authorization":   "Bearer token",

@@ -76,7 +76,7 @@ const MaxURLLen = 4096
 // # Requests and responses
 //
 // Requests are made as [WebFolder] makes them: a GET with the User-Agent
-// "rendition/" + [Version], an Accept header preferring images,
+// "rendition/" and the release, an Accept header preferring images,
 // "Accept-Encoding: identity" and the extra headers of
 // [WebProxyOptions.Header], through a client of its own that ignores proxy
 // settings from the environment. Responses are reported as WebFolder
@@ -90,13 +90,10 @@ const MaxURLLen = 4096
 // than the limit, and a redirect back to a URL already visited, are faults
 // of the origin, refused with [ErrUnavailable].
 type WebProxy struct {
-	guard        Guard
-	exact        map[string]bool // allowed hosts
-	suffixes     []string        // allowed domains' suffixes, such as ".example.com"
-	client       *http.Client
-	header       http.Header // extra headers, canonical keys, never modified
-	timeout      time.Duration
-	maxRedirects int // 0: no redirects
+	guard    Guard
+	exact    map[string]bool // allowed hosts
+	suffixes []string        // allowed domains' suffixes, such as ".example.com"
+	web      *webClient
 }
 
 var _ Source = (*WebProxy)(nil)
@@ -160,17 +157,10 @@ func NewWebProxy(opts *WebProxyOptions) (*WebProxy, error) {
 		guard: Guard{AllowPrivate: opts.AllowPrivate},
 		exact: make(map[string]bool),
 	}
-	var err error
-	if p.timeout, p.maxRedirects, err = webLimits(opts.Timeout, opts.MaxRedirects, "web proxy"); err != nil {
-		return nil, err
-	}
 	for _, h := range opts.AllowHosts {
 		if err := p.allowHost(h); err != nil {
 			return nil, err
 		}
-	}
-	if p.header, err = copyHeader(opts.Header, "web proxy", "WebProxy"); err != nil {
-		return nil, err
 	}
 
 	var d *net.Dialer
@@ -189,9 +179,18 @@ func NewWebProxy(opts *WebProxyOptions) (*WebProxy, error) {
 	}
 	d.Control = nil
 	d.ControlContext = p.guard.controlContext(next)
-	p.client = &http.Client{
-		Transport:     newTransport(d),
-		CheckRedirect: p.checkRedirect,
+	var err error
+	p.web, err = newWebClient(webConfig{
+		what:          "web proxy",
+		typ:           "WebProxy",
+		dialer:        d,
+		header:        opts.Header,
+		timeout:       opts.Timeout,
+		maxRedirects:  opts.MaxRedirects,
+		allowRedirect: p.checkRedirect,
+	})
+	if err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -249,7 +248,7 @@ func (p *WebProxy) hostAllowed(host string) bool {
 // caller must limit how much it reads and must close it. The request's
 // timeout runs until Body is closed.
 func (p *WebProxy) Open(ctx context.Context, key string) (*Object, error) {
-	return p.open(ctx, key, "", time.Time{})
+	return p.OpenIfChanged(ctx, key, "", time.Time{})
 }
 
 // OpenIfChanged is [WebProxy.Open] as a conditional request, for
@@ -259,35 +258,24 @@ func (p *WebProxy) Open(ctx context.Context, key string) (*Object, error) {
 // [*NotModifiedError] (which is [ErrNotModified]). Otherwise it behaves as
 // Open.
 func (p *WebProxy) OpenIfChanged(ctx context.Context, key, etag string, modTime time.Time) (*Object, error) {
-	return p.open(ctx, key, etag, modTime)
-}
-
-// open implements Open and OpenIfChanged.
-func (p *WebProxy) open(ctx context.Context, key, etag string, modTime time.Time) (*Object, error) {
 	u, err := parseProxyKey(key)
 	if err != nil {
 		return nil, err
 	}
-	if p == nil || p.client == nil {
+	if p == nil || p.web == nil {
 		return nil, fmt.Errorf("source: open %q: WebProxy not made by NewWebProxy", key)
 	}
 	if err := p.checkURL(u); err != nil {
 		return nil, openError(key, ErrNotFound, err)
 	}
-	if !validHeaderValue(etag) {
-		return nil, fmt.Errorf("source: open %q: ETag %q holds a control character", key, etag)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, openError(key, contextKind(err), err)
-	}
-	return fetch(ctx, p.client, p.timeout, p.header, key, u.String(), etag, modTime)
+	return p.web.get(ctx, key, u, etag, modTime)
 }
 
 // CloseIdleConnections closes the WebProxy's idle connections. The WebProxy
 // stays usable.
 func (p *WebProxy) CloseIdleConnections() {
-	if p != nil && p.client != nil {
-		p.client.CloseIdleConnections()
+	if p != nil {
+		p.web.closeIdleConnections()
 	}
 }
 
@@ -331,7 +319,52 @@ func parseProxyKey(key string) (*url.URL, error) {
 		return nil, invalid("not an absolute URL")
 	}
 	u.Fragment, u.RawFragment = "", ""
+	u.RawQuery = escapeQuery(u.RawQuery)
 	return u, nil
+}
+
+// escapeQuery returns the raw query q with every byte that may not appear
+// in a query (RFC 3986, section 3.4), such as a space or a byte of UTF-8,
+// percent-encoded, and a "%" that does not start an escape sent as "%25":
+// the request line then holds the query the key names, never raw text.
+func escapeQuery(q string) string {
+	const hexDigits = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if queryByte(c) || c == '%' && i+2 < len(q) && isHex(q[i+1]) && isHex(q[i+2]) {
+			if b.Len() > 0 {
+				b.WriteByte(c)
+			}
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(q) + 8)
+			b.WriteString(q[:i])
+		}
+		b.WriteByte('%')
+		b.WriteByte(hexDigits[c>>4])
+		b.WriteByte(hexDigits[c&0xf])
+	}
+	if b.Len() == 0 {
+		return q
+	}
+	return b.String()
+}
+
+// queryByte reports whether c may appear as itself in a query: an
+// unreserved or sub-delimiter character, ":", "@", "/" or "?".
+func queryByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~!$&'()*+,;=:@/?", c) >= 0
+}
+
+// isHex reports whether c is a hexadecimal digit.
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // checkURL returns nil if the WebProxy may fetch u, and otherwise an error
@@ -407,13 +440,9 @@ func (p *WebProxy) checkIP(ip netip.Addr) error {
 	return nil
 }
 
-// checkRedirect is the redirect policy of the WebProxy's client: at most
-// maxRedirects redirects, never to a URL already visited, and each to a URL
-// the WebProxy may fetch.
+// checkRedirect allows the redirects to URLs the WebProxy may fetch and has
+// not visited yet.
 func (p *WebProxy) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) > p.maxRedirects {
-		return &redirectError{kind: ErrUnavailable, msg: fmt.Sprintf("more than %d redirects", p.maxRedirects)}
-	}
 	to := req.URL.String()
 	for _, v := range via {
 		if v.URL.String() == to {

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rendition-go/rendition/internal/version"
 )
 
 // These tests never reach beyond the loopback interface, whatever the code
@@ -459,8 +462,8 @@ func TestWebProxyOpen(t *testing.T) {
 		if want := o.expand(tt.host); r.Host != want {
 			t.Errorf("Open(%q): Host %q, want %q", key, r.Host, want)
 		}
-		if ua := r.Header.Get("User-Agent"); ua != userAgent {
-			t.Errorf("Open(%q): User-Agent %q, want %q", key, ua, userAgent)
+		if ua := r.Header.Get("User-Agent"); ua != version.UserAgent {
+			t.Errorf("Open(%q): User-Agent %q, want %q", key, ua, version.UserAgent)
 		}
 		if ae := r.Header.Get("Accept-Encoding"); ae != "identity" {
 			t.Errorf("Open(%q): Accept-Encoding %q, want identity", key, ae)
@@ -858,4 +861,64 @@ func ExampleWebProxy() {
 		io.Copy(w, io.LimitReader(obj.Body, 32<<20))
 	})
 	_ = mux // served with http.ListenAndServe(addr, mux)
+}
+
+// The request line holds a properly escaped URI whatever the key holds:
+// spaces and UTF-8 in the path and query are percent-encoded, so a key
+// cannot add text such as " HTTP/1.0" to the request line.
+func TestWebProxyRequestURIEscaped(t *testing.T) {
+	var mu sync.Mutex
+	var uris []string
+	var queries []url.Values
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		uris = append(uris, r.RequestURI)
+		queries = append(queries, r.URL.Query())
+		mu.Unlock()
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	p, err := NewWebProxy(&WebProxyOptions{AllowPrivate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.CloseIdleConnections()
+	tests := []struct {
+		key, uri string
+		query    url.Values
+	}{
+		{srv.URL + "/x?a=1 HTTP/1.0", "/x?a=1%20HTTP/1.0", url.Values{"a": {"1 HTTP/1.0"}}},
+		{srv.URL + "/caf\u00e9 1.jpg?q=\u00fc&r=a%20b", "/caf%C3%A9%201.jpg?q=%C3%BC&r=a%20b", url.Values{"q": {"\u00fc"}, "r": {"a b"}}},
+		{srv.URL + "/y?p=100%&s=\"<>\"", "/y?p=100%25&s=%22%3C%3E%22", url.Values{"p": {"100%"}, "s": {`"<>"`}}},
+		{srv.URL + "/z?k=v/w:x@y", "/z?k=v/w:x@y", url.Values{"k": {"v/w:x@y"}}},
+	}
+	for _, tt := range tests {
+		mu.Lock()
+		uris, queries = nil, nil
+		mu.Unlock()
+		obj, err := p.Open(context.Background(), tt.key)
+		if err != nil {
+			t.Errorf("Open(%q): %v", tt.key, err)
+			continue
+		}
+		obj.Body.Close()
+		mu.Lock()
+		n := len(uris)
+		var got string
+		var q url.Values
+		if n == 1 {
+			got, q = uris[0], queries[0]
+		}
+		mu.Unlock()
+		if n != 1 {
+			t.Errorf("Open(%q): the origin saw %d requests, want 1", tt.key, n)
+			continue
+		}
+		if got != tt.uri {
+			t.Errorf("Open(%q): request URI %q, want %q", tt.key, got, tt.uri)
+		}
+		if !reflect.DeepEqual(q, tt.query) {
+			t.Errorf("Open(%q): the origin read the query %v, want %v", tt.key, q, tt.query)
+		}
+	}
 }

@@ -257,7 +257,7 @@ func openOrigin(ctx context.Context, cfg config) (source.Source, func(), error) 
 		}
 		return w, w.CloseIdleConnections, nil
 	}
-	b, err := source.OpenBucket(ctx, origin)
+	b, err := source.OpenBucket(ctx, origin, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("-origin: %w", err)
 	}
