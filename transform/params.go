@@ -61,9 +61,18 @@ type Params struct {
 	Auto Auto
 
 	// ClientHints lists the client hints (ch=) that may override Width,
-	// DPR and Quality. Applying them is the HTTP layer's job: Params only
-	// records that they were asked for.
+	// DPR and Quality. [Params.WithHints] applies a request's hints.
 	ClientHints ClientHints
+
+	// WidthHint and DPRHint are client hints that [Params.WithHints] leaves
+	// to the layout, which alone knows the source's size: WidthHint is the
+	// output width in device pixels that the client asked for, at most the
+	// width the rest of Params gives (w, else max-w, else the source's
+	// width); DPRHint replaces DPR, lowered (never below 1) so that the image
+	// is not enlarged beyond the source. 0 means none. [ParseQuery] never
+	// sets them.
+	WidthHint int
+	DPRHint   float64
 
 	// FlipH and FlipV mirror the image horizontally and vertically (flip).
 	FlipH, FlipV bool
