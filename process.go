@@ -112,7 +112,7 @@ const keyVersion = "v1"
 type keys struct {
 	prefix     string // v1/<original>/
 	original   string // v1/<original>/o
-	derivative string // v1/<original>/d<transformation>
+	derivative string // v1/<original>/d<hash of the transformation and the render options>
 }
 
 func (h *Handler) keys(req Request) keys {
@@ -123,9 +123,15 @@ func (h *Handler) keys(req Request) keys {
 		transformation.WriteString("\x00then\x00")
 		transformation.WriteString(p.Encode())
 	}
-	transformation.WriteString("\x00kernel=" + h.opts.Kernel.Name)
+	transformation.WriteString("\x00options=" + h.renderOptions().Fingerprint())
 	deriv := sha256.Sum256([]byte(transformation.String()))
 	return keys{prefix: prefix, original: prefix + "o", derivative: prefix + "d" + hex.EncodeToString(deriv[:16])}
+}
+
+// renderOptions are the options of every render; their fingerprint is part
+// of every derivative key.
+func (h *Handler) renderOptions() *transform.Options {
+	return &transform.Options{Limits: h.opts.Limits, Kernel: h.opts.Kernel, AVIF: h.opts.AVIF}
 }
 
 func (h *Handler) prefix(key string) string {
@@ -389,7 +395,7 @@ func (h *Handler) render(ctx context.Context, req Request, orig *original) (*Res
 	defer h.renders.release()
 	start := time.Now()
 	var buf bytes.Buffer
-	info, err := transform.RenderChain(ctx, &buf, orig.data, req.steps(), &transform.Options{Limits: h.opts.Limits, Kernel: h.opts.Kernel, AVIF: h.opts.AVIF})
+	info, err := transform.RenderChain(ctx, &buf, orig.data, req.steps(), h.renderOptions())
 	h.stats.renders.Add(1)
 	if err != nil {
 		return nil, err
@@ -441,9 +447,6 @@ func (h *Handler) storeError(ctx context.Context, k keys, started time.Time, err
 // isRaster reports whether a content type is one of the image formats
 // Rendition writes; anything else passed through gets a sandboxing policy.
 func isRaster(contentType string) bool {
-	switch strings.TrimSpace(strings.SplitN(contentType, ";", 2)[0]) {
-	case "image/jpeg", "image/png", "image/gif", "image/webp":
-		return true
-	}
-	return false
+	_, ok := transform.FormatOf(contentType)
+	return ok
 }
