@@ -20,6 +20,7 @@ import (
 
 	"github.com/rendition-go/rendition/cache"
 	"github.com/rendition-go/rendition/source"
+	"github.com/rendition-go/rendition/transform"
 )
 
 // origin serves one JPEG under every key, with a Cache-Control, counting
@@ -481,10 +482,10 @@ func TestPurgeDuringCacheRead(t *testing.T) {
 // TestErrorAnswersVaryLikeImages: an error that depends on a client hint
 // is keyed on it for caches, as the image would be.
 func TestErrorAnswersVaryLikeImages(t *testing.T) {
-	h := newHandler(t, &origin{photo: encodeJPEG(t, quadrants(64, 48))}, nil)
-	r := get(t, h, "/a.jpg?ch=width&w=100&h=100&fit=crop", "Sec-CH-Width", "8192")
-	if r.Code != http.StatusRequestEntityTooLarge || !strings.Contains(strings.Join(r.Header().Values("Vary"), ","), "Sec-CH-Width") {
-		t.Errorf("status %d, Vary %q; want 413 varying on Sec-CH-Width", r.Code, r.Header().Values("Vary"))
+	h := newHandler(t, &origin{photo: encodeJPEG(t, quadrants(640, 480))}, &Options{Transform: transform.Options{Limits: transform.Limits{MaxOutputPixels: 100_000}}})
+	r := get(t, h, "/a.jpg?ch=dpr&w=100&h=100&fit=crop", "Sec-CH-DPR", "5")
+	if r.Code != http.StatusRequestEntityTooLarge || !strings.Contains(strings.Join(r.Header().Values("Vary"), ","), "Sec-CH-DPR") {
+		t.Errorf("status %d, Vary %q; want 413 varying on Sec-CH-DPR", r.Code, r.Header().Values("Vary"))
 	}
 }
 

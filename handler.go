@@ -183,6 +183,7 @@ type Handler struct {
 	purges        purgeLog
 	stats         counters
 	now           func() time.Time // Options.Now
+	fingerprint   string           // of Options.Transform, in every derivative key
 }
 
 // New returns a Handler that reads originals from src. It copies opts and
@@ -233,6 +234,7 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	// The origin flights keep an original for flightLinger from a little
 	// after its read ends: it is counted that long, with a margin.
 	h.inFlight = newByteBudget(o.MaxOriginalBytesInFlight, o.QueueDeadline, flightLinger*5/4, h.renders)
+	h.fingerprint = o.Transform.Fingerprint()
 	h.flights.Linger, h.originFlights.Linger = flightLinger, flightLinger
 	h.flights.Valid = func(r *Result) bool { return r.Expires.After(h.now()) }
 	h.originFlights.Valid = func(o *original) bool { return o.expires.After(h.now()) }

@@ -1,9 +1,7 @@
 package rendition
 
 import (
-	"math"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/rendition-go/rendition/negotiate"
@@ -42,33 +40,28 @@ func negotiateRequest(r *http.Request, req *Request, avif bool) negotiated {
 // negotiateParams resolves what the request headers decide into concrete
 // parameters, so that the derivative key names exactly what is rendered:
 //
-//   - auto=format: AVIF when it is enabled and the client lists image/avif
-//     explicitly, else WebP when it lists image/webp (a wildcard is not
-//     enough: every browser sends image/*), else the format
-//     asked with fm, else the renderer keeps a JPEG, PNG or GIF source and
-//     picks PNG or JPEG for the others. The answer varies on Accept, also when
-//     the source's format won.
-//   - ch=width: Sec-CH-Width (or Width), in device pixels, replaces w (and dpr,
-//     which it already includes); a fixed height is scaled with it.
-//   - ch=dpr: Sec-CH-DPR (or DPR) replaces dpr.
-//   - ch=save-data: Save-Data: on lowers the quality to 45 at most.
+//   - auto=format: the Accept header says which of AVIF and WebP the client
+//     names, and [transform.Params.WithAccept] chooses; when it chooses
+//     neither, the renderer picks a format every client displays. The
+//     answer varies on Accept, also when the source's format won.
+//   - ch=width, ch=dpr and ch=save-data: Sec-CH-Width (or Width),
+//     Sec-CH-DPR (or DPR) and Save-Data, as [transform.Params.WithHints]
+//     applies them: a hint can lower the size the URL gives, never raise it
+//     beyond it (or, when the URL gives none, beyond the source's).
 func negotiateParams(r *http.Request, p transform.Params, avif bool) (transform.Params, negotiated) {
 	var n negotiated
 	resolved := p
 	if p.Auto&transform.AutoFormat != 0 {
 		n.vary = append(n.vary, "Accept")
 		accept := negotiate.ParseAccept(strings.Join(r.Header.Values("Accept"), ","))
-		if f := negotiate.Preferred(accept, negotiate.Formats{AVIF: avif}); f != "" {
-			resolved.Format = transform.Format(f)
-		}
+		a := transform.Accept{AVIF: accept.Explicit("image/avif"), WebP: accept.Explicit("image/webp")}
+		resolved = resolved.WithAccept(a, avif)
 	}
 	if p.ClientHints != 0 {
 		n.acceptCH = true
 		n.vary = append(n.vary, negotiate.VaryFor(hintNames(p.ClientHints))...)
-		applyHints(&resolved, negotiate.ParseHints(r.Header))
-	}
-	if resolved != p {
-		resolved = canonical(resolved)
+		h := negotiate.ParseHints(r.Header)
+		resolved = resolved.WithHints(transform.Hints{Width: h.Width, DPR: h.DPR, SaveData: h.SaveData})
 	}
 	return resolved, n
 }
@@ -85,33 +78,4 @@ func hintNames(h transform.ClientHints) []string {
 		names = append(names, "save-data")
 	}
 	return names
-}
-
-func applyHints(p *transform.Params, hints negotiate.Hints) {
-	if p.ClientHints&transform.HintWidth != 0 && hints.Width >= 2 {
-		w := float64(hints.Width)
-		if p.Width >= 2 && p.Height >= 2 {
-			p.Height = math.Min(8192, math.Max(2, math.Round(p.Height*w/p.Width)))
-		}
-		p.Width, p.DPR = w, 0
-	} else if p.ClientHints&transform.HintDPR != 0 && hints.DPR > 0 {
-		p.DPR = hints.DPR
-	}
-	if p.ClientHints&transform.HintSaveData != 0 && hints.SaveData && (p.Quality == 0 || p.Quality > 45) {
-		p.Quality = 45
-	}
-}
-
-// canonical returns p in canonical form (defaults as zero values), so that
-// a hint that restates a default does not make a second cache entry.
-func canonical(p transform.Params) transform.Params {
-	q, err := url.ParseQuery(p.Encode())
-	if err != nil {
-		return p
-	}
-	c, err := transform.ParseQuery(q)
-	if err != nil {
-		return p // a value only hints produced; p renders the same
-	}
-	return c
 }

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/rendition-go/rendition/source"
 	"github.com/rendition-go/rendition/transform"
@@ -32,7 +33,8 @@ func TestAutoFormat(t *testing.T) {
 		{"/dice.webp?w=50&auto=format", oldAgent, transform.PNG}, // never WebP to a client that did not ask
 		{"/dice.webp?w=50&auto=format", chromium, transform.WebP},
 		{"/anim.gif?w=50&auto=format", "*/*", transform.GIF},
-		{"/dice.webp?w=50", oldAgent, transform.WebP}, // no auto=format: the source's format
+		{"/dice.webp?w=50", oldAgent, transform.WebP},                     // no auto=format: the source's format
+		{"/photo.jpg?w=50&auto=format&fm=webp", oldAgent, transform.JPEG}, // fm is only a fallback
 	}
 	for _, tt := range tests {
 		t.Run(tt.url+" "+tt.accept, func(t *testing.T) {
@@ -99,6 +101,85 @@ func TestClientHints(t *testing.T) {
 	get(t, h, "/photo.jpg?w=90&ch=dpr")
 	if r := get(t, h, "/photo.jpg?w=90&ch=dpr", "Sec-CH-DPR", "1"); r.Header().Get("X-Cache") != "HIT" {
 		t.Errorf("DPR: 1 was a %s", r.Header().Get("X-Cache"))
+	}
+}
+
+// TestClientHintsCannotExceedTheURL: a URL signed with ch= lets the client
+// lower the size it gives, never raise it, so one signature cannot be made
+// to render thousands of sizes. Without a size in the URL, the hint is capped
+// at the source's size.
+func TestClientHintsCannotExceedTheURL(t *testing.T) {
+	fs := testFS(t)
+	fs["wide.jpg"] = &fstest.MapFile{Data: encodeJPEG(t, quadrants(640, 480))}
+	h := newHandler(t, source.NewFS(fs), nil)
+	tests := []struct {
+		url    string
+		header []string
+		w, hgt int
+	}{
+		{"/wide.jpg?w=300&ch=width", []string{"Sec-CH-Width", "4000"}, 300, 225},
+		{"/wide.jpg?w=300&ch=width", []string{"Width", "8192"}, 300, 225},
+		{"/wide.jpg?ch=width", []string{"Sec-CH-Width", "8000"}, 640, 480},
+		{"/wide.jpg?ch=width", []string{"Sec-CH-Width", "320"}, 320, 240},
+		{"/wide.jpg?w=100&dpr=2&ch=dpr", []string{"Sec-CH-DPR", "5"}, 200, 150},
+		{"/wide.jpg?w=300&ch=dpr", []string{"Sec-CH-DPR", "5"}, 640, 480},
+	}
+	for _, tt := range tests {
+		r := get(t, h, tt.url, tt.header...)
+		if r.Code != http.StatusOK {
+			t.Fatalf("%s %v: status %d: %s", tt.url, tt.header, r.Code, r.Body)
+		}
+		if _, cfg := r.image(); cfg.Width != tt.w || cfg.Height != tt.hgt {
+			t.Errorf("%s %v: %dx%d, want %dx%d", tt.url, tt.header, cfg.Width, cfg.Height, tt.w, tt.hgt)
+		}
+	}
+	// A hint at or above what the URL gives changes nothing: one entry.
+	get(t, h, "/wide.jpg?w=200&ch=width")
+	if r := get(t, h, "/wide.jpg?w=200&ch=width", "Sec-CH-Width", "5000"); r.Header().Get("X-Cache") != "HIT" {
+		t.Errorf("a width hint above w was a %s", r.Header().Get("X-Cache"))
+	}
+}
+
+// TestAutoFormatBrowsers checks the table in the negotiate package's
+// documentation: what the Accept headers browsers send choose for a JPEG
+// source and for a WebP source with transparency, with AVIF enabled or not.
+func TestAutoFormatBrowsers(t *testing.T) {
+	browsers := []struct {
+		client, accept string
+		want           [4]transform.Format // AVIF on: JPEG, WebP with alpha; AVIF off: the same
+	}{
+		{"Chromium 156", chromium, [4]transform.Format{"avif", "avif", "webp", "webp"}},
+		{"Firefox 128+", "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5", [4]transform.Format{"avif", "avif", "webp", "webp"}},
+		{"Firefox 92-127", "image/avif,image/webp,*/*", [4]transform.Format{"avif", "avif", "webp", "webp"}},
+		{"Firefox 65-91", "image/webp,*/*", [4]transform.Format{"webp", "webp", "webp", "webp"}},
+		{"Safari 17+", "image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5", [4]transform.Format{"avif", "avif", "webp", "webp"}},
+		{"Safari 14-15", "image/webp,image/png,image/svg+xml,image/*;q=0.8,video/*;q=0.8,*/*;q=0.5", [4]transform.Format{"webp", "webp", "webp", "webp"}},
+		{"curl", "*/*", [4]transform.Format{"jpg", "png", "jpg", "png"}},
+		{"no Accept header", "", [4]transform.Format{"jpg", "png", "jpg", "png"}},
+		{"old browser", oldAgent, [4]transform.Format{"jpg", "png", "jpg", "png"}},
+		{"q does not reorder", "image/webp;q=1,image/avif;q=0.1", [4]transform.Format{"avif", "avif", "webp", "webp"}},
+		{"no substring match", "image/webpx,image/avif2", [4]transform.Format{"jpg", "png", "jpg", "png"}},
+	}
+	// The renderer's fallback is the same with AVIF on or off: render it
+	// without AVIF, whose encoder is too slow for the handler's tests.
+	h := newHandler(t, source.NewFS(testFS(t)), nil)
+	for _, b := range browsers {
+		var got [4]transform.Format
+		for i, avif := range []bool{true, false} {
+			for j, path := range []string{"/photo.jpg?w=20&auto=format", "/dice.webp?w=20&auto=format"} {
+				r := httptest.NewRequest(http.MethodGet, path, nil)
+				r.Header.Set("Accept", b.accept)
+				p, _ := negotiateParams(r, transform.Params{Width: 20, Auto: transform.AutoFormat}, avif)
+				f := p.Format
+				if f == "" {
+					f, _ = transform.FormatOf(get(t, h, path, "Accept", b.accept).Header().Get("Content-Type"))
+				}
+				got[2*i+j] = f
+			}
+		}
+		if got != b.want {
+			t.Errorf("%s: got %v, want %v (AVIF on: JPEG, WebP with alpha; AVIF off: the same)", b.client, got, b.want)
+		}
 	}
 }
 

@@ -123,7 +123,7 @@ const keyVersion = "v1"
 type keys struct {
 	prefix     string // v1/<original>/
 	original   string // v1/<original>/o
-	derivative string // v1/<original>/d<transformation>
+	derivative string // v1/<original>/d<hash of the transformation and the render options>
 }
 
 func (h *Handler) keys(req Request) keys {
@@ -134,7 +134,8 @@ func (h *Handler) keys(req Request) keys {
 		transformation.WriteString("\x00then\x00")
 		transformation.WriteString(p.Encode())
 	}
-	transformation.WriteString("\x00kernel=" + h.opts.Transform.Kernel.Name)
+	transformation.WriteString("\x00options=")
+	transformation.WriteString(h.fingerprint)
 	deriv := sha256.Sum256([]byte(transformation.String()))
 	return keys{prefix: prefix, original: prefix + "o", derivative: prefix + "d" + hex.EncodeToString(deriv[:16])}
 }
@@ -490,9 +491,6 @@ func (h *Handler) storeError(ctx context.Context, k keys, ticket uint64, err err
 // isRaster reports whether a content type is one of the image formats
 // Rendition writes; anything else passed through gets a sandboxing policy.
 func isRaster(contentType string) bool {
-	switch strings.TrimSpace(strings.SplitN(contentType, ";", 2)[0]) {
-	case "image/jpeg", "image/png", "image/gif", "image/webp":
-		return true
-	}
-	return false
+	_, ok := transform.FormatOf(contentType)
+	return ok
 }

@@ -6,6 +6,22 @@ import (
 	"testing"
 )
 
+// browserAccepts are the Accept headers browsers and tools send for images.
+var browserAccepts = []struct {
+	client string
+	accept string
+}{
+	{"Chromium 156", "image/jxl,image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"},
+	{"Firefox 128+", "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5"},
+	{"Firefox 92-127", "image/avif,image/webp,*/*"},
+	{"Firefox 65-91", "image/webp,*/*"},
+	{"Safari 17+", "image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5"},
+	{"Safari 14-15", "image/webp,image/png,image/svg+xml,image/*;q=0.8,video/*;q=0.8,*/*;q=0.5"},
+	{"curl", "*/*"},
+	{"no Accept header", ""},
+	{"old browser", "image/png,image/*;q=0.8,*/*;q=0.5"},
+}
+
 func BenchmarkParseAccept(b *testing.B) {
 	for _, bc := range []struct{ name, header string }{
 		{"Chromium", browserAccepts[0].accept},
@@ -19,14 +35,6 @@ func BenchmarkParseAccept(b *testing.B) {
 				ParseAccept(bc.header)
 			}
 		})
-	}
-}
-
-func BenchmarkChooseFormat(b *testing.B) {
-	a := ParseAccept(browserAccepts[4].accept) // Safari: the longest list
-	b.ReportAllocs()
-	for b.Loop() {
-		ChooseFormat(a, false, "jpg", Formats{})
 	}
 }
 

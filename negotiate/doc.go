@@ -23,15 +23,16 @@
 //
 // # Format choice
 //
-// [ChooseFormat] follows imgix's auto=format: AVIF when the client names it
-// and the operator enabled it ([Formats].AVIF; AVIF is slow to encode), else
-// WebP when the client names it, else the source (or fm=) format when every
-// browser can display it, switching to PNG when the image has transparency
-// and to JPEG otherwise. The Accept headers clients send for images, and what
-// a JPEG source becomes, opaque and with transparency:
+// The format rule of auto=format is transform's
+// ([github.com/rendition-go/rendition/transform.Params.WithAccept]): AVIF
+// when the client names it and the operator enabled it (AVIF is slow to
+// encode), else WebP when the client names it, else a format every browser
+// displays. A server learns which formats a client names with
+// [Accept.Explicit]. The Accept headers clients send for images, and what a
+// JPEG source and a WebP source with transparency become:
 //
 //	client          AVIF enabled       AVIF disabled
-//	                opaque   alpha     opaque   alpha
+//	                JPEG     WebP      JPEG     WebP
 //	Chromium 156    avif     avif      webp     webp
 //	Firefox 128+    avif     avif      webp     webp
 //	Firefox 92-127  avif     avif      webp     webp

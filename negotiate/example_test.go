@@ -17,7 +17,6 @@ func Example() {
 	r.Header.Set("Sec-CH-DPR", "2")
 
 	accept := negotiate.ParseAccept(strings.Join(r.Header.Values("Accept"), ","))
-	format := negotiate.ChooseFormat(accept, false, "jpg", negotiate.Formats{})
 	hints := negotiate.ParseHints(r.Header)
 
 	w := httptest.NewRecorder()
@@ -25,12 +24,12 @@ func Example() {
 	negotiate.AddVary(w.Header(), negotiate.VaryFor([]string{"dpr"})...)
 	w.Header().Set("Accept-CH", negotiate.AcceptCH)
 
-	fmt.Println("format:", format)
+	fmt.Println("names WebP:", accept.Explicit("image/webp"))
 	fmt.Println("width:", 300*hints.DPR)
 	fmt.Println("Vary:", w.Header().Get("Vary"))
 	fmt.Println("Accept-CH:", w.Header().Get("Accept-CH"))
 	// Output:
-	// format: webp
+	// names WebP: true
 	// width: 600
 	// Vary: Accept, Sec-CH-DPR, DPR
 	// Accept-CH: Sec-CH-DPR, Sec-CH-Width, Sec-CH-Viewport-Width
@@ -51,23 +50,6 @@ func ExampleParseAccept() {
 	// 0.8 false
 	// 0.5
 	// 0 1
-}
-
-func ExampleChooseFormat() {
-	firefox := negotiate.ParseAccept("image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5")
-	curl := negotiate.ParseAccept("*/*")
-
-	fmt.Println(negotiate.ChooseFormat(firefox, false, "jpg", negotiate.Formats{AVIF: true}))
-	fmt.Println(negotiate.ChooseFormat(firefox, false, "jpg", negotiate.Formats{}))
-	fmt.Println(negotiate.ChooseFormat(curl, false, "jpg", negotiate.Formats{}))
-	fmt.Println(negotiate.ChooseFormat(curl, true, "jpg", negotiate.Formats{}))
-	fmt.Println(negotiate.ChooseFormat(curl, false, "gif", negotiate.Formats{}))
-	// Output:
-	// avif
-	// webp
-	// jpg
-	// png
-	// gif
 }
 
 func ExampleParseHints() {

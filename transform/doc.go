@@ -114,6 +114,25 @@
 // "width=300&height=200.0&fit=clip&auto=compress,format&q=45&bg=RED"
 // encodes as "auto=format%2Ccompress&bg=ff0000&h=200&w=300".
 //
+// # Client hints
+//
+// ch=width, ch=dpr and ch=save-data let a request's client hints change the
+// output: [Params.WithHints] applies them, from a [Hints] the caller reads
+// from the request (Sec-CH-Width, Sec-CH-DPR, Save-Data). A hint can only
+// lower what the URL gives, so that a signed URL keeps bounding the work it
+// allows:
+//
+//   - the width hint (device pixels) lowers w times dpr, or max-w times dpr;
+//     with neither, it is capped at the source's width, as if max-w were the
+//     source's width. A fixed h scales with it;
+//   - the DPR hint lowers dpr; with no dpr in the URL it may raise the
+//     output, but not beyond the source's size (and never below dpr=1);
+//   - Save-Data lowers the quality to 45 at most.
+//
+// The bounds that need the source's size are carried in [Params].WidthHint
+// and DPRHint and applied when the layout is planned. A hint that changes
+// nothing leaves Params unchanged, so it makes no second cache entry.
+//
 // # Refused parameters
 //
 // Parsing is strict, so that a typo does not silently render the wrong

@@ -33,14 +33,17 @@ const (
 )
 
 // PlanLayout computes the output geometry for an upright source of size src
-// (after EXIF orientation, orient, rot and flip) as imgix does: rect first,
+// (after EXIF orientation, orient, rot and flip) as imgix does, without
+// decoding anything: a page can write an output's width and height
+// attributes from the source's header ([DecodeConfig]). Rect is applied first,
 // then w/h (fractions of the rect), ar, the min/max bounds and dpr, then the
 // fit mode. An output side over lim.MaxOutputSide is scaled down (keeping the
 // aspect ratio), as when a large dpr is clamped; an output over
 // lim.MaxOutputPixels is a [*LimitError], as is a source with a side of 0
 // or over the source limits. A rect outside the image is a [*ParamError].
 // With only one of w and h given, the bounds on the other side apply to
-// the size the fit derives for it.
+// the size the fit derives for it. The client hints that [Params.WithHints]
+// leaves to the layout are bounded here, against the source's size.
 func PlanLayout(src image.Point, p Params, lim Limits) (Layout, error) {
 	lim = lim.WithDefaults()
 	// A header can claim any size: a side of 0 or a source over the limits
@@ -60,48 +63,29 @@ func PlanLayout(src image.Point, p Params, lim Limits) (Layout, error) {
 		return Layout{}, fmt.Errorf("transform: empty source region %v", region)
 	}
 	dpr := p.DPR
+	if p.DPRHint > 0 {
+		dpr = p.DPRHint
+	}
 	if dpr == 0 {
 		dpr = 1
 	}
 	sw, sh := float64(region.Dx()), float64(region.Dy())
-	w, h := requested(p.Width, sw)*dpr, requested(p.Height, sh)*dpr
-
 	fit := p.Fit
 	if fit == "" {
 		fit = FitClip
 	}
-	// Bound the sides that were asked for, derive the others from ar, and
-	// bound the result again.
-	minW, maxW := float64(p.MinWidth)*dpr, float64(p.MaxWidth)*dpr
-	minH, maxH := float64(p.MinHeight)*dpr, float64(p.MaxHeight)*dpr
-	w, h = bound(w, minW, maxW), bound(h, minH, maxH)
-	if p.AspectRatio > 0 && usesAspectRatio(fit) {
-		switch {
-		case w > 0 && h > 0: // both sides given: ar has nothing to decide
-		case w > 0:
-			h = w / p.AspectRatio
-		case h > 0:
-			w = h * p.AspectRatio
-		default: // the largest box of that ratio inside the source, at its own resolution
-			w, h = largestBox(sw, sh, p.AspectRatio)
-		}
-	}
-	w, h = bound(w, minW, maxW), bound(h, minH, maxH)
-	// With one side asked for, a bound on the other applies to the side the
-	// fit derives from the region's shape: fit=crop&h=200&max-w=200 on a
-	// landscape photo is 200x200, cropped.
-	switch {
-	case w > 0 && h == 0:
-		if d := w * sh / sw; bound(d, minH, maxH) != d {
-			h = bound(d, minH, maxH)
-		}
-	case h > 0 && w == 0:
-		if d := h * sw / sh; bound(d, minW, maxW) != d {
-			w = bound(d, minW, maxW)
-		}
-	}
-
+	w, h := requestedBox(p, sw, sh, dpr, fit)
 	l := fitBox(region, w, h, fit, p)
+	if p.DPRHint > 0 && dpr > 1 {
+		// A hinted dpr may not make the output larger than the source: lower
+		// it, but not below 1, until neither the image is upscaled nor the
+		// canvas is larger than the region.
+		f := min(ratio(l.Region.Size(), l.Size), ratio(region.Size(), l.Canvas))
+		if f < 1 {
+			w, h = requestedBox(p, sw, sh, math.Max(1, dpr*f), fit)
+			l = fitBox(region, w, h, fit, p)
+		}
+	}
 	maxSide := float64(lim.MaxOutputSide)
 	if longest := float64(max(l.Canvas.X, l.Canvas.Y)); longest > maxSide {
 		// Clamp as imgix clamps a large dpr: shrink the requested box (or, with
@@ -133,6 +117,66 @@ func PlanLayout(src image.Point, p Params, lim Limits) (Layout, error) {
 		return Layout{}, &LimitError{What: "output pixels", Value: px, Max: lim.MaxOutputPixels}
 	}
 	return l, nil
+}
+
+// requestedBox returns the box p asks for, in output pixels at dpr, for a
+// region of sw x sh: w and h, then the width hint, the min/max bounds and
+// ar. A side of 0 is left to the fit.
+func requestedBox(p Params, sw, sh, dpr float64, fit FitMode) (w, h float64) {
+	w, h = requested(p.Width, sw)*dpr, requested(p.Height, sh)*dpr
+	// Bound the sides that were asked for, derive the others from ar, and
+	// bound the result again.
+	minW, maxW := float64(p.MinWidth)*dpr, float64(p.MaxWidth)*dpr
+	minH, maxH := float64(p.MinHeight)*dpr, float64(p.MaxHeight)*dpr
+	if p.WidthHint > 0 {
+		// The hint lowers the width the rest of p asks for: w, else max-w,
+		// else the source's own width. A fixed height scales with it.
+		limit := w
+		if limit == 0 {
+			limit = maxW
+		}
+		if limit == 0 {
+			limit = sw
+		}
+		if t := math.Min(float64(p.WidthHint), limit); t != w {
+			if w > 0 && h > 0 {
+				h *= t / w
+			}
+			w = t
+		}
+	}
+	w, h = bound(w, minW, maxW), bound(h, minH, maxH)
+	if p.AspectRatio > 0 && usesAspectRatio(fit) {
+		switch {
+		case w > 0 && h > 0: // both sides given: ar has nothing to decide
+		case w > 0:
+			h = w / p.AspectRatio
+		case h > 0:
+			w = h * p.AspectRatio
+		default: // the largest box of that ratio inside the source, at its own resolution
+			w, h = largestBox(sw, sh, p.AspectRatio)
+		}
+	}
+	w, h = bound(w, minW, maxW), bound(h, minH, maxH)
+	// With one side asked for, a bound on the other applies to the side the
+	// fit derives from the region's shape: fit=crop&h=200&max-w=200 on a
+	// landscape photo is 200x200, cropped.
+	switch {
+	case w > 0 && h == 0:
+		if d := w * sh / sw; bound(d, minH, maxH) != d {
+			h = bound(d, minH, maxH)
+		}
+	case h > 0 && w == 0:
+		if d := h * sw / sh; bound(d, minW, maxW) != d {
+			w = bound(d, minW, maxW)
+		}
+	}
+	return w, h
+}
+
+// ratio returns the smaller of a.X/b.X and a.Y/b.Y.
+func ratio(a, b image.Point) float64 {
+	return math.Min(float64(a.X)/float64(b.X), float64(a.Y)/float64(b.Y))
 }
 
 // requested converts a w or h parameter to pixels: 0 stays unset, (0, 1] is a

@@ -3,6 +3,9 @@ package transform
 import (
 	"fmt"
 	"image/color"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Params is a parsed, validated and normalised set of transformation
@@ -58,9 +61,18 @@ type Params struct {
 	Auto Auto
 
 	// ClientHints lists the client hints (ch=) that may override Width,
-	// DPR and Quality. Applying them is the HTTP layer's job: Params only
-	// records that they were asked for.
+	// DPR and Quality. [Params.WithHints] applies a request's hints.
 	ClientHints ClientHints
+
+	// WidthHint and DPRHint are client hints that [Params.WithHints] leaves
+	// to the layout, which alone knows the source's size: WidthHint is the
+	// output width in device pixels that the client asked for, at most the
+	// width the rest of Params gives (w, else max-w, else the source's
+	// width); DPRHint replaces DPR, lowered (never below 1) so that the image
+	// is not enlarged beyond the source. 0 means none. [ParseQuery] never
+	// sets them.
+	WidthHint int
+	DPRHint   float64
 
 	// FlipH and FlipV mirror the image horizontally and vertically (flip).
 	FlipH, FlipV bool
@@ -203,16 +215,40 @@ func (f Format) CanEncode() bool {
 func (f Format) HasAlpha() bool { return f == PNG || f == GIF || f == WebP || f == AVIF }
 
 // ParamError reports a parameter that is unknown, malformed or out of range.
-// Param is the name as it appeared in the URL.
+// Param is the name as it appeared in the URL. A ParamError is not modified
+// after it is returned, so it is safe for concurrent use.
 type ParamError struct {
 	Param  string
 	Value  string
 	Reason string
 }
 
+// Error returns "parameter NAME=VALUE: REASON", with the value quoted as Go
+// does. The name is written as it is when it is printable text without
+// spaces or quotes, and quoted otherwise: a name holding CR, LF or another
+// control byte never reaches a response body or a log line raw.
 func (e *ParamError) Error() string {
-	if e.Value == "" {
-		return fmt.Sprintf("parameter %s: %s", e.Param, e.Reason)
+	name := e.Param
+	if needsQuote(name) {
+		name = strconv.Quote(name)
 	}
-	return fmt.Sprintf("parameter %s=%q: %s", e.Param, e.Value, e.Reason)
+	if e.Value == "" {
+		return fmt.Sprintf("parameter %s: %s", name, e.Reason)
+	}
+	return fmt.Sprintf("parameter %s=%q: %s", name, e.Value, e.Reason)
+}
+
+// needsQuote reports whether s must be quoted to be read back unambiguously:
+// it is empty, not valid UTF-8, or holds a space, a quote, a backslash or a
+// character that is not printable (controls, bidirectional formatting).
+func needsQuote(s string) bool {
+	if s == "" || !utf8.ValidString(s) {
+		return true
+	}
+	for _, r := range s {
+		if r == ' ' || r == '"' || r == '\\' || !unicode.IsPrint(r) {
+			return true
+		}
+	}
+	return false
 }

@@ -505,11 +505,7 @@ func (qp *queryParser) finish() Params {
 		fp := qp.fp
 		p.FocalPoint = &fp
 	}
-	defaultQuality := 75
-	if p.Auto&AutoCompress != 0 {
-		defaultQuality = 45
-	}
-	if p.Quality == defaultQuality {
+	if p.Quality == defaultQualityFor(p.Auto) {
 		p.Quality = 0
 	}
 	if p.FillColor != nil && p.Background != nil && *p.FillColor == *p.Background {
@@ -700,6 +696,9 @@ func validDownloadName(s string) bool {
 // the string can serve as a cache key. For Params built by hand, Encode
 // writes every non-zero field as it is; parsing the result normalises it
 // (for example Fit "clip" is dropped) or refuses values out of range.
+// The hints [Params.WithHints] leaves to the layout are written as hint-dpr
+// and hint-w, names that no URL may use: ParseQuery refuses them, so such a
+// string is a cache key, not a query to parse.
 // Encode only reads p and is safe for concurrent use.
 func (p Params) Encode() string {
 	var b strings.Builder
@@ -779,6 +778,12 @@ func (p Params) Encode() string {
 	}
 	if p.Height != 0 {
 		add("h", formatParamFloat(p.Height))
+	}
+	if p.DPRHint != 0 {
+		add("hint-dpr", formatParamFloat(p.DPRHint))
+	}
+	if p.WidthHint != 0 {
+		add("hint-w", strconv.Itoa(p.WidthHint))
 	}
 	if p.Lossless {
 		add("lossless", "1")

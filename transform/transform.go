@@ -198,32 +198,11 @@ func resample(img image.Image, o orientation, upright image.Point, l Layout, k K
 	return Resize(img, size.X, size.Y, k)
 }
 
-// outputFormat is the format asked for, else the source's when Rendition can
-// write it, else PNG for images with transparency and JPEG for the rest.
-//
-// With auto=format and no format chosen (the client accepted neither AVIF nor
-// WebP, or the caller would have set p.Format), the source's format is kept
-// only when every client reads it: JPEG, PNG or GIF, never WebP.
-func outputFormat(p Params, source Format, img image.Image) Format {
-	switch {
-	case p.Format != "":
-		return p.Format
-	case source.CanEncode() && (source != WebP || p.Auto&AutoFormat == 0):
-		return source
-	case !opaque(img):
-		return PNG
-	}
-	return JPEG
-}
-
 func quality(p Params) int {
-	switch {
-	case p.Quality != 0:
+	if p.Quality != 0 {
 		return p.Quality
-	case p.Auto&AutoCompress != 0:
-		return 45
 	}
-	return 75
+	return defaultQualityFor(p.Auto)
 }
 
 func background(c *color.NRGBA) color.Color {
