@@ -293,11 +293,7 @@ func newSigner(scheme string, keys []string) (urlSigner, error) {
 		if len(keys) == 0 {
 			return nil, nil
 		}
-		raw := make([][]byte, len(keys))
-		for i, k := range keys {
-			raw[i] = []byte(k)
-		}
-		s, err = signing.NewHMAC(raw...)
+		s, err = signing.NewHMAC(keys...)
 	case "imgix":
 		if len(keys) == 0 {
 			return nil, nil

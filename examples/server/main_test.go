@@ -241,7 +241,7 @@ func TestProxyMode(t *testing.T) {
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(photo) }))
 	defer origin.Close()
 	base := startServer(t, "-proxy", "-allow-private", "-allow-hosts", "127.0.0.1", "-sign-key", "k")
-	signer, err := signing.NewHMAC([]byte("k"))
+	signer, err := signing.NewHMAC("k")
 	if err != nil {
 		t.Fatal(err)
 	}
