@@ -294,28 +294,28 @@ const MaxQueryBytes = 8 << 10
 
 // parseRequest turns the URL into a Request: the path (without its leading
 // slash) is the source key, the query the transformation. When a Verifier is
-// configured, the signature is checked on the URL exactly as received before
-// the query is parsed, so nothing unsigned is interpreted or fetched.
+// configured, the signature is checked first, on the escaped path and the
+// query exactly as received and at the handler's clock: nothing else of the
+// request is interpreted before, so an unsigned request learns nothing of
+// which keys the source accepts, and nothing unsigned is fetched.
 func (h *Handler) parseRequest(r *http.Request) (Request, error) {
-	req := Request{Key: strings.TrimPrefix(r.URL.Path, "/")}
-	var pathTr string // an ImageKit transformation in the path: /tr:w-300/key
-	if first, rest, ok := strings.Cut(req.Key, "/"); ok && strings.HasPrefix(first, "tr:") {
-		pathTr, req.Key = first[len("tr:"):], rest
-	}
-	if err := source.CheckKey(h.src, req.Key); err != nil {
-		return req, err
-	}
 	rawQuery := r.URL.RawQuery
 	if len(rawQuery) > MaxQueryBytes {
-		return req, &Error{Status: http.StatusBadRequest, Code: CodeInvalid,
+		return Request{}, &Error{Status: http.StatusBadRequest, Code: CodeInvalid,
 			Message: fmt.Sprintf("the query is longer than %d bytes", MaxQueryBytes)}
 	}
 	signed := h.opts.Verifier != nil
 	if signed {
 		var err error
 		if rawQuery, err = h.opts.Verifier.Verify(r.URL.EscapedPath(), rawQuery, h.now()); err != nil {
-			return req, err
+			return Request{}, err
 		}
+	}
+	var req Request
+	var pathTr string // an ImageKit transformation in the path: /tr:w-300/key
+	req.Key, pathTr = pathKey(r.URL.Path)
+	if err := source.CheckKey(h.src, req.Key); err != nil {
+		return req, err
 	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
@@ -338,6 +338,20 @@ func (h *Handler) parseRequest(r *http.Request) (Request, error) {
 	}
 	req.Params, err = transform.ParseQuery(q)
 	return req, err
+}
+
+// pathKey splits a decoded request path (after the mount point) into the
+// source key and the ImageKit transformation of a first segment "tr:...",
+// without its "tr:" ("" when there is none). The leading slash is not part
+// of the key, nor is one extra slash after it, which ImageKit's SDKs write
+// when their endpoint ends in "/" (https://host//dog.jpg) and ImageKit
+// accepts. Requests and purges name originals through it alike.
+func pathKey(path string) (key, tr string) {
+	key = strings.TrimPrefix(strings.TrimPrefix(path, "/"), "/")
+	if first, rest, ok := strings.Cut(key, "/"); ok && strings.HasPrefix(first, "tr:") {
+		return rest, first[len("tr:"):]
+	}
+	return key, ""
 }
 
 // imageKitTransformation returns the ImageKit transformation of a request:

@@ -1,6 +1,7 @@
 package rendition
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -115,14 +116,11 @@ func (l *purgeLog) after(prefix string, ticket uint64) bool {
 	return ticket < l.forgotten || l.at[prefix] > ticket
 }
 
-// purgeRequest is imgix's purge API body (JSON:API).
+// purgeRequest is what a purge request names: the members of imgix's purge
+// API body (JSON:API), {"data": {"type": ..., "attributes": {"url": ...}}}.
 type purgeRequest struct {
-	Data struct {
-		Type       string `json:"type"`
-		Attributes struct {
-			URL string `json:"url"`
-		} `json:"attributes"`
-	} `json:"data"`
+	Type string // data.type
+	URL  string // data.attributes.url
 }
 
 // PurgeHandler returns a handler for imgix-style purge requests:
@@ -133,9 +131,13 @@ type purgeRequest struct {
 //
 // The URL's path, less mountPrefix (the prefix the image handler is mounted
 // under, such as "/img"; "" when it serves the root), names the original to
-// [Handler.Purge]. It answers 200 with the request's body on success, 400
-// EINVAL for a malformed request, 405 for other methods and 500 when a cache
-// failed. It does no authentication: mount it behind your own.
+// [Handler.Purge], as a request to that URL names it: an ImageKit
+// transformation in the path (/img/tr:w-300/dog.jpg) is not part of the
+// key, and every derivative of the original is purged. Member names are
+// matched exactly; an unknown or repeated member is refused. It answers 200
+// with the request's body on success, 400 EINVAL for a malformed request,
+// 405 for other methods and 500 when a cache failed. It does no
+// authentication: mount it behind your own.
 func (h *Handler) PurgeHandler(mountPrefix string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -163,6 +165,9 @@ func (h *Handler) PurgeHandler(mountPrefix string) http.Handler {
 	})
 }
 
+// purgeShape is the body parsePurge expects, for its error messages.
+const purgeShape = `the body must be {"data": {"type": "purges", "attributes": {"url": "..."}}}`
+
 // parsePurge reads a purge request and returns the source key it names.
 func parsePurge(r *http.Request, mountPrefix string) (key string, body []byte, err error) {
 	invalid := func(msg string, err error) (string, []byte, error) {
@@ -172,14 +177,18 @@ func parsePurge(r *http.Request, mountPrefix string) (key string, body []byte, e
 	if err != nil {
 		return invalid("the request body could not be read", err)
 	}
-	var req purgeRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return invalid(`the body must be {"data": {"type": "purges", "attributes": {"url": "..."}}}`, err)
+	req, err := decodePurge(body)
+	if err != nil {
+		var me *memberError
+		if errors.As(err, &me) {
+			return invalid(me.Error()+"; "+purgeShape, nil)
+		}
+		return invalid(purgeShape, err)
 	}
-	if req.Data.Type != "purges" {
+	if req.Type != "purges" {
 		return invalid(`data.type must be "purges"`, nil)
 	}
-	u, err := url.Parse(req.Data.Attributes.URL)
+	u, err := url.Parse(req.URL)
 	if err != nil || u.Path == "" {
 		return invalid("data.attributes.url must be the URL of an image", err)
 	}
@@ -190,5 +199,96 @@ func parsePurge(r *http.Request, mountPrefix string) (key string, body []byte, e
 	if !ok {
 		return invalid(fmt.Sprintf("the URL's path does not start with %q", mountPrefix), nil)
 	}
-	return strings.TrimPrefix(path, "/"), body, nil // Purge checks the key
+	key, _ = pathKey(path)
+	return key, body, nil // Purge checks the key
+}
+
+// decodePurge decodes a purge body. Unlike encoding/json's Unmarshal, which
+// matches member names without regard to case and keeps the last of
+// repeated members, it matches names exactly and refuses unknown and
+// repeated members, so what is purged is never a guess.
+func decodePurge(body []byte) (purgeRequest, error) {
+	var req purgeRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	err := decodeObject(dec, "", map[string]func(string) error{
+		"data": func(name string) error {
+			return decodeObject(dec, name, map[string]func(string) error{
+				"type": func(name string) error { return decodeString(dec, name, &req.Type) },
+				"attributes": func(name string) error {
+					return decodeObject(dec, name, map[string]func(string) error{
+						"url": func(name string) error { return decodeString(dec, name, &req.URL) },
+					})
+				},
+			})
+		},
+	})
+	if err != nil {
+		return req, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return req, errors.New("data after the JSON object")
+	}
+	return req, nil
+}
+
+// memberError names a member of a purge body that is not as expected.
+type memberError struct {
+	member, problem string
+}
+
+func (e *memberError) Error() string {
+	if e.member == "" {
+		return "the body " + e.problem
+	}
+	return fmt.Sprintf("member %q %s", e.member, e.problem)
+}
+
+// decodeObject reads an object, the value of the member called name ("" at
+// the top), from dec: each of its members must be one of members, given
+// once, and is read by its function, which gets the member's full name.
+func decodeObject(dec *json.Decoder, name string, members map[string]func(string) error) error {
+	if t, err := dec.Token(); err != nil {
+		return err
+	} else if t != json.Delim('{') {
+		return &memberError{member: name, problem: "must be a JSON object"}
+	}
+	seen := make(map[string]bool, len(members))
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		member, _ := t.(string) // the decoder reads an object's names as strings
+		full := member
+		if name != "" {
+			full = name + "." + member
+		}
+		read, ok := members[member]
+		switch {
+		case !ok:
+			return &memberError{member: full, problem: "is unknown (names are matched exactly)"}
+		case seen[member]:
+			return &memberError{member: full, problem: "is given more than once"}
+		}
+		seen[member] = true
+		if err := read(full); err != nil {
+			return err
+		}
+	}
+	_, err := dec.Token() // the closing '}'
+	return err
+}
+
+// decodeString reads the string value of the member called name into s.
+func decodeString(dec *json.Decoder, name string, s *string) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	v, ok := t.(string)
+	if !ok {
+		return &memberError{member: name, problem: "must be a string"}
+	}
+	*s = v
+	return nil
 }

@@ -25,12 +25,12 @@ func (c *countingSource) Open(ctx context.Context, key string) (*source.Object, 
 }
 
 func TestSignedURLs(t *testing.T) {
-	hm, err := signing.NewHMAC([]byte("new key"), []byte("old key"))
+	hm, err := signing.NewHMAC("new key", "old key")
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, _ := signing.NewHMAC([]byte("old key"))
-	retired, _ := signing.NewHMAC([]byte("retired key"))
+	old, _ := signing.NewHMAC("old key")
+	retired, _ := signing.NewHMAC("retired key")
 	ix, _ := signing.NewImgix("FOO123bar")
 	ik, _ := signing.NewImageKit("dummy-key")
 

@@ -230,3 +230,44 @@ func TestImageKitSDKTampered(t *testing.T) {
 		})
 	}
 }
+
+// TestImageKitSDKEndpointSlash requests URLs that the SDK builds with an
+// endpoint ending in "/" and paths starting with one: it joins them with
+// two slashes (https://host//dice-alpha.png?tr=...), as ImageKit serves
+// them. The extra slash is not part of the key, and the signature covers the
+// URL as sent: without the extra slash it is refused.
+func TestImageKitSDKEndpointSlash(t *testing.T) {
+	node := imagekitNode(t)
+	const endpoint = "https://ik.example.test/"
+	tests := []struct {
+		name  string
+		url   ikURL
+		width int
+	}{
+		{"tr in the query", ikURL{Path: "/dice-alpha.png", TransformationPosition: "query",
+			Transformation: []map[string]string{{"width": "200", "height": "200"}}}, 200},
+		{"tr in the query, expiring", ikURL{Path: "/dice-alpha.png", TransformationPosition: "query",
+			Transformation: []map[string]string{{"width": "120"}}, ExpireSeconds: 3600}, 120},
+		{"imgix parameters", ikURL{Path: "/dice-alpha.png", QueryParameters: map[string]string{"w": "90"}}, 90},
+		{"no parameters", ikURL{Path: "/dice-alpha.png"}, 800},
+	}
+	urls := make([]ikURL, len(tests))
+	for i, tt := range tests {
+		urls[i] = tt.url
+	}
+	signed := signImageKit(t, node, imagekitKey, endpoint, urls)
+	s := newServer(t, imagekitVerifier(t))
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := imagekitPath(t, endpoint, signed[i])
+			if !strings.HasPrefix(u, "//dice-alpha.png") {
+				t.Fatalf("the SDK built %q, without the double slash this test is about", signed[i])
+			}
+			if got := wantImage(t, u, s.get(t, u), tt.width); got != "png" {
+				t.Errorf("%s: format %s, want png", u, got)
+			}
+			fresh := newServer(t, imagekitVerifier(t))
+			wantRefused(t, fresh, u[1:], fresh.get(t, u[1:]))
+		})
+	}
+}

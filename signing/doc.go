@@ -100,7 +100,8 @@
 // Expiry: an expires parameter holds Unix seconds (a base-10 integer). It
 // is signed like any other parameter, and a correctly signed URL is refused
 // with [ErrExpired] once the current time is past it. More than one expires
-// parameter, or one that is not an integer, is refused.
+// parameter, or one that is not a run of decimal digits no greater than
+// 253402300799 (9999-12-31T23:59:59Z), is refused as malformed.
 //
 // Consequences of the canonical form: parameters with different names may
 // be reordered and equivalent percent-encodings may be used without
@@ -129,7 +130,16 @@
 // raw query without ik-t and ik-s when other parameters remain, and expiry
 // is the ik-t parameter (Unix seconds) or the constant "9999999999" for a
 // URL that never expires. ik-s is the last parameter, and ik-t, if present,
-// comes just before it. An expired ik-t is refused with [ErrExpired].
+// comes just before it. An expired ik-t is refused with [ErrExpired]. An
+// expires parameter is refused: it is not part of the scheme, and serving
+// the URL would ignore the expiry it names.
+//
+// # Keys
+//
+// The three constructors, [NewHMAC], [NewImgix] and [NewImageKit], take their
+// keys the same way: one or more strings, the first of which signs. A key is
+// a string of bytes, not necessarily text; a key held as a []byte is passed
+// as string(b). No key may be empty.
 //
 // # Key rotation
 //

@@ -14,7 +14,7 @@ import (
 
 // The worked example of the package documentation.
 func ExampleHMAC_Sign() {
-	h, err := signing.NewHMAC([]byte("example-key"))
+	h, err := signing.NewHMAC("example-key")
 	if err != nil {
 		panic(err)
 	}
@@ -25,7 +25,7 @@ func ExampleHMAC_Sign() {
 
 // A server checks the signature before parsing the transformation.
 func ExampleVerifier() {
-	h, err := signing.NewHMAC([]byte("example-key"))
+	h, err := signing.NewHMAC("example-key")
 	if err != nil {
 		panic(err)
 	}
@@ -86,7 +86,7 @@ func ExampleImageKit_SignExpiring() {
 }
 
 func ExampleBuilder_URL() {
-	h, err := signing.NewHMAC([]byte("example-key"))
+	h, err := signing.NewHMAC("example-key")
 	if err != nil {
 		panic(err)
 	}

@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
-	"fmt"
 	"hash"
 	"net/url"
 	"time"
@@ -34,20 +32,18 @@ type HMAC struct {
 	keys [][]byte
 }
 
-// NewHMAC returns the native scheme with the given secret keys, which it
-// copies. The first one signs; all of them verify. Keys should be at least
-// 32 random bytes. It returns an error when no key is given or a key is
-// empty.
-func NewHMAC(keys ...[]byte) (*HMAC, error) {
-	if len(keys) == 0 {
-		return nil, errors.New("signing: no key given")
+// NewHMAC returns the native scheme with the given secret keys. The first
+// one signs; all of them verify. Keys should be at least 32 random bytes; as
+// for every scheme of this package, a key is a string of bytes, not
+// necessarily text (pass string(b) for a key read as a []byte). It returns
+// an error when no key is given or a key is empty.
+func NewHMAC(keys ...string) (*HMAC, error) {
+	if err := checkKeys(keys); err != nil {
+		return nil, err
 	}
 	h := &HMAC{keys: make([][]byte, len(keys))}
 	for i, k := range keys {
-		if len(k) == 0 {
-			return nil, fmt.Errorf("signing: key %d is empty", i)
-		}
-		h.keys[i] = append([]byte(nil), k...)
+		h.keys[i] = []byte(k)
 	}
 	return h, nil
 }

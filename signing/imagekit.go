@@ -37,11 +37,12 @@ type ImageKit struct {
 	keys []string
 }
 
-// NewImageKit returns the ImageKit scheme with the given private keys. The
-// first one signs; all of them verify. It returns an error when no key is
-// given or a key is empty.
+// NewImageKit returns the ImageKit scheme with the given private keys (the
+// "private key" of an ImageKit account, as its SDKs take it). The first one
+// signs; all of them verify. It returns an error when no key is given or a
+// key is empty.
 func NewImageKit(keys ...string) (*ImageKit, error) {
-	if err := checkStringKeys(keys); err != nil {
+	if err := checkKeys(keys); err != nil {
 		return nil, err
 	}
 	return &ImageKit{keys: append([]string(nil), keys...)}, nil
@@ -49,7 +50,9 @@ func NewImageKit(keys ...string) (*ImageKit, error) {
 
 // Sign returns rawQuery with any ik-s and ik-t parameters removed and a
 // signature that never expires appended last as ik-s, for a request to
-// escapedPath. It panics if k was not made by [NewImageKit].
+// escapedPath. A rawQuery with an expires parameter gives a URL that
+// [ImageKit.Verify] refuses: use [ImageKit.SignExpiring]. It panics if k was
+// not made by [NewImageKit].
 func (k *ImageKit) Sign(escapedPath, rawQuery string) string {
 	rest := without(rawQuery, "ik-s", "ik-t")
 	return appendParam(rest, "ik-s="+imagekitSum(k.signingKey(), escapedPath, rest, imagekitNever))
@@ -73,7 +76,9 @@ func imagekitExpiry(t time.Time) string {
 }
 
 // Verify implements [Verifier]. The returned query is the received query
-// without its final ik-t and ik-s parameters.
+// without its final ik-t and ik-s parameters. A query with an expires
+// parameter is refused: the scheme's expiry is ik-t, and the URL would
+// otherwise be served past the time its expires names.
 func (k *ImageKit) Verify(escapedPath, rawQuery string, now time.Time) (string, error) {
 	if len(k.keys) == 0 {
 		return "", errNoKey
@@ -111,6 +116,11 @@ func (k *ImageKit) Verify(escapedPath, rawQuery string, now time.Time) (string, 
 	}
 	if sig == "" {
 		return "", invalid("empty ik-s parameter")
+	}
+	if hasParam(rest, "expires") {
+		// The caller treats expires as checked: refuse it rather than
+		// serve, forever, a URL its author meant to expire.
+		return "", invalid("the expires parameter is not part of the ImageKit scheme: ImageKit URLs expire with ik-t")
 	}
 	match := 0
 	for _, key := range k.keys {

@@ -4,8 +4,6 @@ import (
 	"crypto/md5"
 	"crypto/subtle"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -33,28 +31,15 @@ type Imgix struct {
 	keys []string
 }
 
-// NewImgix returns the imgix scheme with the given secure URL tokens. The
-// first one signs; all of them verify. It returns an error when no key is
-// given or a key is empty: running without signatures is chosen elsewhere,
-// never by an empty key.
+// NewImgix returns the imgix scheme with the given secure URL tokens (the
+// "secure URL token" of an imgix source). The first one signs; all of them
+// verify. It returns an error when no key is given or a key is empty:
+// running without signatures is chosen elsewhere, never by an empty key.
 func NewImgix(keys ...string) (*Imgix, error) {
-	if err := checkStringKeys(keys); err != nil {
+	if err := checkKeys(keys); err != nil {
 		return nil, err
 	}
 	return &Imgix{keys: append([]string(nil), keys...)}, nil
-}
-
-// checkStringKeys refuses an empty key list and empty keys.
-func checkStringKeys(keys []string) error {
-	if len(keys) == 0 {
-		return errors.New("signing: no key given")
-	}
-	for i, k := range keys {
-		if k == "" {
-			return fmt.Errorf("signing: key %d is empty", i)
-		}
-	}
-	return nil
 }
 
 // Sign returns rawQuery with any s parameter removed and the signature

@@ -2,6 +2,7 @@ package signing
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,18 +14,10 @@ import (
 var ErrSignature = errors.New("signing: invalid signature")
 
 // ErrExpired is wrapped by the error returned for a correctly signed URL
-// whose expiry time has passed. It wraps [ErrSignature] too, so a caller that
-// only checks for ErrSignature refuses expired URLs as well.
-var ErrExpired error = &chainedError{msg: "signing: signature expired", parent: ErrSignature}
-
-// chainedError is a sentinel error that unwraps to a parent sentinel.
-type chainedError struct {
-	msg    string
-	parent error
-}
-
-func (e *chainedError) Error() string { return e.msg }
-func (e *chainedError) Unwrap() error { return e.parent }
+// whose expiry time has passed. That error wraps [ErrSignature] too, so a
+// caller that only checks errors.Is(err, ErrSignature) refuses expired URLs
+// as well; errors.Is(err, ErrExpired) tells them apart.
+var ErrExpired = errors.New("signing: signature expired")
 
 // Verifier checks a request's signature before anything is fetched.
 // Implementations are safe for concurrent use.
@@ -36,12 +29,14 @@ type Verifier interface {
 	// On success it returns the query with the signature parameters removed
 	// (s, or ik-s and ik-t for ImageKit; an expires parameter stays, it is
 	// an ordinary signed parameter), so the caller can parse the remaining
-	// transformation parameters.
+	// transformation parameters. A caller treats a remaining expires
+	// parameter as checked, so a Verifier that does not honour expires
+	// must refuse a query that has one, as [ImageKit] does.
 	//
 	// On failure it returns an error wrapping [ErrSignature] (missing,
-	// malformed or wrong signature) or [ErrExpired] (which also wraps
-	// ErrSignature). The error text is safe to show a client: it never
-	// contains a key or the expected signature.
+	// malformed or wrong signature), and also [ErrExpired] when a correctly
+	// signed URL has expired. The error text is safe to show a client: it
+	// never contains a key or the expected signature.
 	Verify(escapedPath, rawQuery string, now time.Time) (query string, err error)
 }
 
@@ -67,22 +62,49 @@ var (
 // invalid returns an error wrapping ErrSignature with a reason safe to show
 // a client.
 func invalid(reason string) error {
-	return &reasonError{sentinel: ErrSignature, reason: reason}
+	return &reasonError{reason: reason}
 }
 
-// expired returns an error wrapping ErrExpired for an expiry time t.
+// expired returns an error wrapping ErrExpired and ErrSignature for an
+// expiry time t.
 func expired(t time.Time) error {
-	return &reasonError{sentinel: ErrExpired, reason: "expired at " + t.UTC().Format(time.RFC3339)}
+	return &reasonError{expired: true, reason: "expired at " + t.UTC().Format(time.RFC3339)}
 }
 
-// reasonError is a sentinel error with a reason.
+// reasonError is a verification failure with a reason: it wraps
+// ErrSignature, and ErrExpired too when expired is set.
 type reasonError struct {
-	sentinel error
-	reason   string
+	expired bool
+	reason  string
 }
 
-func (e *reasonError) Error() string { return e.sentinel.Error() + ": " + e.reason }
-func (e *reasonError) Unwrap() error { return e.sentinel }
+func (e *reasonError) Error() string {
+	if e.expired {
+		return ErrExpired.Error() + ": " + e.reason
+	}
+	return ErrSignature.Error() + ": " + e.reason
+}
+
+func (e *reasonError) Unwrap() []error {
+	if e.expired {
+		return []error{ErrExpired, ErrSignature}
+	}
+	return []error{ErrSignature}
+}
+
+// checkKeys refuses an empty key list and empty keys: the constructors of
+// every scheme take their keys the same way.
+func checkKeys(keys []string) error {
+	if len(keys) == 0 {
+		return errors.New("signing: no key given")
+	}
+	for i, k := range keys {
+		if k == "" {
+			return fmt.Errorf("signing: key %d is empty", i)
+		}
+	}
+	return nil
+}
 
 // errNoKey is returned by Verify on a zero value (a verifier not made by its
 // constructor): it refuses every request rather than accepting them.
@@ -157,8 +179,14 @@ func appendParam(rawQuery, pair string) string {
 	return rawQuery + "&" + pair
 }
 
+// maxExpiry is the latest expiry accepted, 9999-12-31T23:59:59Z in Unix
+// seconds: past it, a time is no longer a date that formats as RFC 3339,
+// and near the int64 limit it no longer fits a time.Time.
+const maxExpiry = 253402300799
+
 // checkExpiry checks the values of an expiry parameter named name (Unix
-// seconds) against now. No value means the URL never expires.
+// seconds, digits only, at most maxExpiry) against now. No value means the
+// URL never expires.
 func checkExpiry(name string, values []string, now time.Time) error {
 	switch len(values) {
 	case 0:
@@ -168,8 +196,8 @@ func checkExpiry(name string, values []string, now time.Time) error {
 		return invalid("more than one " + name + " parameter")
 	}
 	sec, err := strconv.ParseInt(values[0], 10, 64)
-	if err != nil {
-		return invalid("malformed " + name + " parameter: want Unix seconds")
+	if err != nil || !isDigits(values[0]) || sec > maxExpiry {
+		return invalid("malformed " + name + " parameter: want Unix seconds from 0 to " + strconv.FormatInt(maxExpiry, 10))
 	}
 	t := time.Unix(sec, 0)
 	if now.After(t) {

@@ -30,11 +30,7 @@ func mustImageKit(t testing.TB, keys ...string) *ImageKit {
 
 func mustHMAC(t testing.TB, keys ...string) *HMAC {
 	t.Helper()
-	bs := make([][]byte, len(keys))
-	for i, k := range keys {
-		bs[i] = []byte(k)
-	}
-	h, err := NewHMAC(bs...)
+	h, err := NewHMAC(keys...)
 	if err != nil {
 		t.Fatal(err)
 	}

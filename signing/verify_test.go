@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -277,6 +278,9 @@ func TestExpiry(t *testing.T) {
 		{"after", exp.Add(time.Second), true},
 		{"long after", exp.Add(24 * 365 * time.Hour), true},
 	}
+	if errors.Unwrap(ErrExpired) != nil || ErrExpired.Error() != "signing: signature expired" {
+		t.Errorf("ErrExpired = %#v, want a plain sentinel", ErrExpired)
+	}
 	for _, s := range schemes(t) {
 		q := s.expiring(path, query, exp)
 		for _, tt := range tests {
@@ -335,12 +339,45 @@ func TestMalformedExpiry(t *testing.T) {
 		{"imagekit ik-t overflow", k, imagekitWithExpiry(k, path, "99999999999999999999"), "malformed ik-t"},
 		{"imagekit ik-t negative", k, imagekitWithExpiry(k, path, "-1"), "malformed ik-t"},
 		{"imagekit ik-t empty", k, imagekitWithExpiry(k, path, ""), "malformed ik-t"},
+		// Within int64 but past any date: not a time in the year 292277026596.
+		{"imgix past the time range", x, x.Sign(path, "expires=9223372036854775807"), "malformed expires"},
+		{"hmac past the time range", h, h.Sign(path, "expires=9223372036854775807"), "malformed expires"},
+		{"hmac past 9999", h, h.Sign(path, "expires=253402300800"), "malformed expires"},
+		{"hmac most negative", h, h.Sign(path, "expires=-9223372036854775808"), "malformed expires"},
+		{"hmac negative", h, h.Sign(path, "expires=-1"), "malformed expires"},
+		{"hmac plus sign", h, h.Sign(path, "expires=%2B1893456000"), "malformed expires"},
 	}
 	for _, tt := range tests {
 		_, err := tt.v.Verify(path, tt.query, now)
 		if !refused(err) || !strings.Contains(fmt.Sprint(err), tt.reason) {
 			t.Errorf("%s: Verify(%q) = %v, want ErrSignature with %q", tt.name, tt.query, err, tt.reason)
 		}
+	}
+}
+
+// TestImageKitRefusesExpires checks that ImageKit refuses a correctly signed
+// URL that carries an expires parameter, which the scheme does not honour,
+// with a reason naming it, before or after the time it names.
+func TestImageKitRefusesExpires(t *testing.T) {
+	const path = "/a.jpg"
+	k := mustImageKit(t, "k")
+	past := strconv.FormatInt(now.Add(-time.Hour).Unix(), 10)
+	future := strconv.FormatInt(now.Add(time.Hour).Unix(), 10)
+	for _, q := range []string{
+		k.Sign(path, "w=1&expires="+past),
+		k.Sign(path, "expires="+future),
+		k.SignExpiring(path, "w=1&expires="+future, now.Add(time.Hour)),
+		k.Sign(path, "w=1&%65xpires="+past), // the name escaped
+	} {
+		_, err := k.Verify(path, q, now)
+		if !refused(err) || !strings.Contains(fmt.Sprint(err), "expires parameter is not part of the ImageKit scheme") {
+			t.Errorf("Verify(%q) = %v, want ErrSignature naming expires", q, err)
+		}
+	}
+	// expires is only refused as a name: a value may hold the word.
+	q := k.Sign(path, "txt=expires")
+	if _, err := k.Verify(path, q, now); err != nil {
+		t.Errorf("Verify(%q) = %v", q, err)
 	}
 }
 
@@ -450,6 +487,12 @@ func TestRoundTrip(t *testing.T) {
 			}
 			q := s.signer.Sign(tt.path, tt.query)
 			got, err := s.verifier.Verify(tt.path, q, now)
+			if s.name == "imagekit" && strings.Contains(tt.query, "expires=") {
+				if !refused(err) {
+					t.Errorf("%s: Verify(%q, %q) = %q, %v; want ErrSignature", s.name, tt.path, q, got, err)
+				}
+				continue
+			}
 			if err != nil || got != want {
 				t.Errorf("%s: Verify(%q, %q) = %q, %v; want %q, nil", s.name, tt.path, q, got, err, want)
 			}
@@ -461,47 +504,49 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// TestConstructors checks that no scheme accepts a missing or empty key and
-// that keys are copied.
+// TestConstructors checks that the three constructors take their keys the
+// same way: none accepts a missing or empty key, each names the empty one,
+// and a binary key works.
 func TestConstructors(t *testing.T) {
-	if _, err := NewImgix(); err == nil {
-		t.Error("NewImgix() succeeded")
+	constructors := []struct {
+		name string
+		make func(keys ...string) (Verifier, error)
+	}{
+		{"NewHMAC", func(keys ...string) (Verifier, error) { return NewHMAC(keys...) }},
+		{"NewImgix", func(keys ...string) (Verifier, error) { return NewImgix(keys...) }},
+		{"NewImageKit", func(keys ...string) (Verifier, error) { return NewImageKit(keys...) }},
 	}
-	if _, err := NewImgix("a", ""); err == nil || !strings.Contains(err.Error(), "key 1 is empty") {
-		t.Errorf("NewImgix(a, \"\") = %v", err)
-	}
-	if _, err := NewImageKit(); err == nil {
-		t.Error("NewImageKit() succeeded")
-	}
-	if _, err := NewImageKit(""); err == nil {
-		t.Error("NewImageKit(\"\") succeeded")
-	}
-	if _, err := NewHMAC(); err == nil {
-		t.Error("NewHMAC() succeeded")
-	}
-	if _, err := NewHMAC([]byte("a"), nil); err == nil {
-		t.Error("NewHMAC(a, nil) succeeded")
-	}
-	if _, err := NewHMAC([]byte{}); err == nil {
-		t.Error("NewHMAC(empty) succeeded")
+	binary := string([]byte{0, 0xff, 0x80, '\n', 0x7f})
+	for _, c := range constructors {
+		if _, err := c.make(); err == nil || !strings.Contains(err.Error(), "no key given") {
+			t.Errorf("%s() = %v, want no key given", c.name, err)
+		}
+		if _, err := c.make(""); err == nil || !strings.Contains(err.Error(), "key 0 is empty") {
+			t.Errorf("%s(\"\") = %v, want key 0 is empty", c.name, err)
+		}
+		if _, err := c.make("a", ""); err == nil || !strings.Contains(err.Error(), "key 1 is empty") {
+			t.Errorf("%s(a, \"\") = %v, want key 1 is empty", c.name, err)
+		}
+		v, err := c.make(binary)
+		if err != nil {
+			t.Fatalf("%s(binary key): %v", c.name, err)
+		}
+		q := v.(Signer).Sign("/a.jpg", "w=1")
+		if _, err := v.Verify("/a.jpg", q, now); err != nil {
+			t.Errorf("%s: a binary key does not verify its own signature: %v", c.name, err)
+		}
+		other, _ := c.make(binary[:len(binary)-1] + "\x7e")
+		if _, err := other.Verify("/a.jpg", q, now); !refused(err) {
+			t.Errorf("%s: a key differing in its last byte verifies: %v", c.name, err)
+		}
 	}
 
-	key := []byte("secret")
-	h, err := NewHMAC(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := h.Sign("/a.jpg", "")
-	key[0] = 'S'
-	if _, err := h.Verify("/a.jpg", q, now); err != nil {
-		t.Errorf("changing the caller's key slice changed the verifier: %v", err)
-	}
 	keys := []string{"secret"}
 	x, err := NewImgix(keys...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q = x.Sign("/a.jpg", "")
+	q := x.Sign("/a.jpg", "")
 	keys[0] = "other"
 	if _, err := x.Verify("/a.jpg", q, now); err != nil {
 		t.Errorf("changing the caller's key slice changed the verifier: %v", err)

@@ -1,5 +1,6 @@
 // Command server is Rendition as a standalone image server: it serves the
-// images of an origin, transformed by URL parameters, with a demo page at /.
+// images of an origin, transformed by URL parameters. Serving its embedded
+// sample images, it also shows a demo page at /.
 //
 //	go run ./examples/server                         # the embedded sample images
 //	go run ./examples/server -origin file:///srv/img # a folder
@@ -19,11 +20,16 @@
 //	-memory-max-age  how long an entry may stay in memory (0: until it
 //	              expires); with several servers sharing -cache, how long a
 //	              purge takes to reach every server's memory
+//	-queue-deadline  how long a request may wait for a render slot before
+//	              it is answered 503 with Retry-After (default 10s)
 //	-sign-key     secret(s), comma-separated: when set, every request must be
 //	              signed; the first key signs, all of them verify (rotation)
 //	-sign-scheme  imgix, imagekit or hmac (default hmac); see package signing
 //	-purge-token  mounts imgix's purge API at POST /purge, for requests
-//	              with "Authorization: Bearer <token>"
+//	              with "Authorization: Bearer <token>" (the scheme in any case)
+//	-demo         show the demo page at / also with -origin; it is shown
+//	              by default only with the embedded samples, since with
+//	              -sign-key it publishes about 50 URLs signed with the key
 //	-proxy        web-proxy mode: the path is a full, percent-encoded URL
 //	              (/https%3A%2F%2Fexample.com%2Fdog.jpg?w=300); needs
 //	              -sign-key unless -allow-unsigned
@@ -41,6 +47,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
 	"errors"
@@ -87,6 +94,7 @@ type config struct {
 	addr, origin, cache string
 	memory              int64
 	memoryMaxAge        time.Duration
+	queueDeadline       time.Duration
 	signKeys            []string
 	signScheme          string
 	purgeToken          string
@@ -95,6 +103,7 @@ type config struct {
 	allowPrivate        bool
 	allowUnsigned       bool
 	avif                bool
+	demo                bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -106,6 +115,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.cache, "cache", "", "gocloud.dev/blob URL of a persistent cache tier (file:///dir, mem://, s3://, gs://, azblob://)")
 	fs.Int64Var(&c.memory, "memory", cache.DefaultMaxBytes, "memory cache budget in bytes")
 	fs.DurationVar(&c.memoryMaxAge, "memory-max-age", 0, "how long an entry may stay in memory (0: until it expires); bounds how long a purge takes to reach servers sharing -cache")
+	fs.DurationVar(&c.queueDeadline, "queue-deadline", rendition.DefaultQueueDeadline, "how long a request may wait for a render slot before it is answered 503 with Retry-After")
 	signKey := fs.String("sign-key", "", "secret(s), comma-separated; when set, every request must be signed (the first key signs)")
 	fs.StringVar(&c.signScheme, "sign-scheme", "hmac", "signature scheme: imgix, imagekit or hmac")
 	fs.StringVar(&c.purgeToken, "purge-token", "", "mount the purge API at POST /purge behind this bearer token")
@@ -114,6 +124,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.allowPrivate, "allow-private", false, "let the web proxy reach loopback and private addresses (development only)")
 	fs.BoolVar(&c.allowUnsigned, "allow-unsigned", false, "serve the web proxy without signed URLs (development only)")
 	fs.BoolVar(&c.avif, "avif", false, "enable AVIF output (slow to encode)")
+	fs.BoolVar(&c.demo, "demo", false, "show the demo page at / also with -origin (by default only with the embedded samples); with -sign-key its URLs are signed with the key")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -122,6 +133,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.proxy && c.origin != "" {
 		return c, errors.New("-proxy and -origin exclude each other: the web proxy's origins are the URLs in requests")
+	}
+	if c.proxy && c.demo {
+		return c, errors.New("-demo and -proxy exclude each other: the demo page's paths are not URLs")
 	}
 	if !c.proxy && (c.allowHosts != nil || c.allowPrivate || c.allowUnsigned) {
 		return c, errors.New("-allow-hosts, -allow-private and -allow-unsigned apply to -proxy only")
@@ -164,7 +178,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer closeCache()
 
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts := &rendition.Options{Cache: derivatives, Logger: logger, AllowUnsigned: cfg.allowUnsigned,
+	opts := &rendition.Options{Cache: derivatives, Logger: logger, AllowUnsigned: cfg.allowUnsigned, QueueDeadline: cfg.queueDeadline,
 		Transform: transform.Options{AVIF: cfg.avif}}
 	if cfg.avif {
 		// The encoder's one-time set-up takes a second or two: pay it now,
@@ -186,7 +200,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.purgeToken != "" {
 		purge = bearer(cfg.purgeToken, images.PurgeHandler(""))
 	}
-	mux := routes(demoPage(cfg.origin == "" && !cfg.proxy, signer), purge, images)
+	samples := cfg.origin == "" && !cfg.proxy
+	var demo http.Handler
+	if samples || cfg.demo {
+		demo = demoPage(samples, signer)
+	}
+	mux := routes(demo, purge, images)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -215,14 +234,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// routes sends GET / to the demo page, /purge to the purge handler (when
-// mounted), and everything else to the image handler. It does not clean
+// routes sends GET / to the demo page and /purge to the purge handler, when
+// they are mounted (not nil), and everything else to the image handler. It does not clean
 // paths as http.ServeMux does: in web-proxy mode a path holds a URL, and a
 // redirect to a cleaned path would break it and its signature.
 func routes(demo, purge, images http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		case r.URL.Path == "/" && demo != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 			demo.ServeHTTP(w, r)
 		case r.URL.Path == "/purge" && purge != nil:
 			purge.ServeHTTP(w, r)
@@ -294,11 +313,7 @@ func newSigner(scheme string, keys []string) (urlSigner, error) {
 		if len(keys) == 0 {
 			return nil, nil
 		}
-		raw := make([][]byte, len(keys))
-		for i, k := range keys {
-			raw[i] = []byte(k)
-		}
-		s, err = signing.NewHMAC(raw...)
+		s, err = signing.NewHMAC(keys...)
 	case "imgix":
 		if len(keys) == 0 {
 			return nil, nil
@@ -319,11 +334,15 @@ func newSigner(scheme string, keys []string) (urlSigner, error) {
 }
 
 // bearer lets through only requests that carry "Authorization: Bearer
-// token", compared in constant time.
+// token". The scheme is matched in any case (RFC 7235); the token is
+// compared in constant time, through its SHA-256 so that not even its
+// length shows.
 func bearer(token string, next http.Handler) http.Handler {
-	want := []byte("Bearer " + token)
+	want := sha256.Sum256([]byte(token))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		sum := sha256.Sum256([]byte(strings.TrimLeft(got, " ")))
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="purge"`)
 			http.Error(w, "Unauthorized: a valid bearer token is required", http.StatusUnauthorized)
 			return

@@ -39,7 +39,7 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-params: %w", err)
 	}
-	signer, err := signing.NewHMAC([]byte(*key))
+	signer, err := signing.NewHMAC(*key)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hm, _ := signing.NewHMAC([]byte("k"))
+	hm, _ := signing.NewHMAC("k")
 	if _, err := hm.Verify(u.EscapedPath(), u.RawQuery, time.Now()); err != nil {
 		t.Errorf("%s does not verify: %v", first, err)
 	}
