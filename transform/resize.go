@@ -28,9 +28,20 @@ func Resize(src image.Image, width, height int, k Kernel) image.Image {
 	if height == 0 {
 		height = max(1, int(float64(b.Dy())*float64(width)/float64(b.Dx())+0.5))
 	}
-	dst := rs.Resize(src, width, height, rs.Filter{Support: k.Support, At: k.At})
-	if dst == nil {
-		return src
-	}
+	dst, _ := resize(src, width, height, k, nil)
 	return dst
+}
+
+// resize scales src to exactly width x height with kernel k, or returns src
+// when the size is too large to allocate. It stops with check's error when
+// check (if not nil) fails.
+func resize(src image.Image, width, height int, k Kernel, check func() error) (image.Image, error) {
+	dst, err := rs.ResizeCheck(src, width, height, rs.Filter{Support: k.Support, At: k.At}, check)
+	if err != nil {
+		return nil, err
+	}
+	if dst == nil {
+		return src, nil
+	}
+	return dst, nil
 }

@@ -94,32 +94,38 @@ func RenderChain(ctx context.Context, w io.Writer, src []byte, steps []Params, o
 	if err != nil {
 		return Info{}, err
 	}
-	// Plan the first step from the header, so that an output over the
-	// limits is refused before a pixel is decoded.
-	first, err := planStep(image.Pt(cfg.Width, cfg.Height), cfg.Orientation, steps[0], o.Limits)
+	// Plan every step from the header, so that an output over the limits
+	// is refused before a pixel is decoded.
+	plan, err := planChain(cfg, steps, o.Limits)
 	if err != nil {
 		return Info{}, err
 	}
-	img, decoder, err := decodeFor(src, cfg, first, o.Limits)
+	last := plan[len(plan)-1].layout.Canvas
+	if err := o.Limits.checkEncode(outputFormat(out, cfg.Format, nil), out.Lossless, int64(last.X)*int64(last.Y)); err != nil {
+		return Info{}, err
+	}
+	b := newBudget(ctx, o.Limits.MaxRenderTime)
+	if err := b.check(); err != nil {
+		return Info{}, err
+	}
+	img, decoder, err := decodeFor(src, cfg, plan[0], o.Limits, b)
 	if err != nil {
 		return Info{}, err
 	}
+	// Without a format asked for, an image decoded with transparency may
+	// need one other than the one predicted above.
 	format := outputFormat(out, cfg.Format, img)
-	for i, p := range steps {
-		if err := ctx.Err(); err != nil {
+	if err := o.Limits.checkEncode(format, out.Lossless, int64(last.X)*int64(last.Y)); err != nil {
+		return Info{}, err
+	}
+	for _, s := range plan {
+		if img, err = s.apply(img, o.Kernel, format, b); err != nil {
 			return Info{}, err
 		}
-		s := first
-		if i > 0 {
-			if s, err = planStep(img.Bounds().Size(), 1, p, o.Limits); err != nil {
-				return Info{}, err
-			}
-		}
-		img = s.apply(img, o.Kernel, format)
 	}
 
 	var buf bytes.Buffer
-	err = Encode(&buf, img, format, &EncodeOptions{
+	err = b.encode(&buf, img, format, &EncodeOptions{
 		Quality:    quality(out),
 		Lossless:   out.Lossless,
 		Background: background(out.Background),
@@ -134,6 +140,30 @@ func RenderChain(ctx context.Context, w io.Writer, src []byte, steps []Params, o
 		return info, fmt.Errorf("transform: write output: %w", err)
 	}
 	return info, nil
+}
+
+// planChain plans every step of a chain on the source described by cfg:
+// each step on the previous one's output, only the first with the EXIF
+// orientation. It refuses a chain whose outputs add up to more than
+// lim.MaxChainPixels.
+func planChain(cfg Config, steps []Params, lim Limits) ([]step, error) {
+	plan := make([]step, len(steps))
+	size, exif := image.Pt(cfg.Width, cfg.Height), cfg.Orientation
+	var total int64
+	for i, p := range steps {
+		s, err := planStep(size, exif, p, lim)
+		if err != nil {
+			return nil, err
+		}
+		plan[i] = s
+		size, exif = s.layout.Canvas, 1
+		// Each step is within MaxOutputPixels: the sum cannot overflow.
+		total += int64(size.X) * int64(size.Y)
+	}
+	if len(steps) > 1 && total > lim.MaxChainPixels {
+		return nil, &LimitError{What: "chain pixels", Value: total, Max: lim.MaxChainPixels}
+	}
+	return plan, nil
 }
 
 // step is one planned transformation: how a raw image of a known size is
@@ -155,11 +185,21 @@ func planStep(raw image.Point, exif int, p Params, lim Limits) (step, error) {
 	return s, err
 }
 
-// apply runs the step on img, for an output in format f.
-func (s step) apply(img image.Image, k Kernel, f Format) image.Image {
-	img = resample(img, s.orient, s.upright, s.layout, k)
+// apply runs the step on img, for an output in format f, while b lasts.
+func (s step) apply(img image.Image, k Kernel, f Format, b *budget) (image.Image, error) {
+	img, err := resample(img, s.orient, s.upright, s.layout, k, b)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.check(); err != nil {
+		return nil, err
+	}
 	img = Orient(img, s.orient.exif())
-	return compose(img, s.layout, s.p, f)
+	if err := b.check(); err != nil {
+		return nil, err
+	}
+	img = compose(img, s.layout, s.p, f)
+	return img, b.check()
 }
 
 // outputOf merges the output settings of a chain: for each, the last step
@@ -185,7 +225,7 @@ func outputOf(steps []Params) Params {
 // resample cuts the layout's region out of the raw (not yet oriented) image
 // and scales it, so that orienting the result gives layout.Size. Working in
 // raw coordinates lets orientation run on the small output, not the source.
-func resample(img image.Image, o orientation, upright image.Point, l Layout, k Kernel) image.Image {
+func resample(img image.Image, o orientation, upright image.Point, l Layout, k Kernel, bud *budget) (image.Image, error) {
 	// The image may have been decoded smaller than the header said
 	// (shrink-on-load): map the region onto the size it has.
 	b := img.Bounds()
@@ -193,9 +233,9 @@ func resample(img image.Image, o orientation, upright image.Point, l Layout, k K
 	size := o.size(l.Size) // o.size swaps back to raw axes: transposing is its own inverse
 	img = subImage(img, region)
 	if size == region.Size() {
-		return img
+		return img, nil
 	}
-	return Resize(img, size.X, size.Y, k)
+	return resize(img, size.X, size.Y, k, bud.check)
 }
 
 // outputFormat is the format asked for, else the source's when Rendition can

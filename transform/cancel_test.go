@@ -1,0 +1,232 @@
+package transform
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/png"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// corruptScan keeps a JPEG's headers and replaces its entropy-coded data
+// with garbage, so that a render that decoded it would fail with ErrDecode:
+// one that fails with a LimitError was refused before decoding.
+func corruptScan(t *testing.T, jpg []byte) []byte {
+	t.Helper()
+	i := bytes.LastIndex(jpg, []byte{0xff, 0xda})
+	if i < 0 {
+		t.Fatal("no SOS marker")
+	}
+	out := append([]byte(nil), jpg[:i+20]...)
+	return append(out, bytes.Repeat([]byte{0xff, 0x00, 0x17}, 1000)...)
+}
+
+// TestLosslessWebPRefused: a lossless WebP the size of the uninterruptible
+// 36s encode is refused by its pixel limit, before the source is decoded;
+// so are large lossy WebP and AVIF outputs. Raising the limits lets the
+// plan through.
+func TestLosslessWebPRefused(t *testing.T) {
+	src := readTestdata(t, "phone-note10-exif6.jpg")
+	for _, tc := range []struct {
+		p    Params
+		what string
+	}{
+		{Params{Width: 8192, Height: 6102, Fit: FitScale, Format: WebP, Lossless: true}, "lossless WebP pixels"},
+		{Params{Width: 8192, Height: 6102, Fit: FitScale, Format: WebP}, "WebP pixels"},
+		{Params{Width: 4000, Height: 3000, Fit: FitScale, Format: AVIF}, "AVIF pixels"},
+		{Params{Width: 4000, Height: 3000, Fit: FitScale, Format: AVIF, Lossless: true}, "AVIF pixels"},
+	} {
+		for _, data := range [][]byte{src, corruptScan(t, src)} {
+			_, err := Render(context.Background(), io.Discard, data, tc.p, &Options{AVIF: true})
+			var le *LimitError
+			if !errors.As(err, &le) || le.What != tc.what {
+				t.Fatalf("%+v: got %v, want a LimitError on %s", tc.p, err, tc.what)
+			}
+		}
+		// With the limit raised, the corrupt source gets as far as decoding.
+		lim := Limits{MaxLosslessWebPPixels: 1 << 40, MaxWebPPixels: 1 << 40, MaxAVIFPixels: 1 << 40}
+		_, err := Render(context.Background(), io.Discard, corruptScan(t, src), tc.p, &Options{AVIF: true, Limits: lim})
+		if !errors.Is(err, ErrDecode) {
+			t.Fatalf("%+v with the limits raised: got %v, want ErrDecode", tc.p, err)
+		}
+	}
+	// A small lossless WebP is within the limit.
+	if _, err := Render(context.Background(), io.Discard, src, Params{Width: 400, Format: WebP, Lossless: true}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tinyPNG is a 4x3 PNG of under 100 bytes.
+func tinyPNG(t *testing.T) []byte {
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 3))); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// chainTo50MP is ten steps from a 4x3 image up to 8160x6120 pixels, each
+// within the per-step limits.
+func chainTo50MP() []Params {
+	var steps []Params
+	for i := 1; i <= 10; i++ {
+		steps = append(steps, Params{Width: float64(816 * i)})
+	}
+	return steps
+}
+
+// TestChainPixelsRefused: a chain of upscales whose steps are each within
+// the output limits, but whose outputs add up to several times them, is
+// refused before anything is decoded.
+func TestChainPixelsRefused(t *testing.T) {
+	src := tinyPNG(t)
+	if len(src) > 100 {
+		t.Fatalf("the PNG has %d bytes", len(src))
+	}
+	// Corrupt the image data after the header: decoding would fail.
+	corrupt := append([]byte(nil), src...)
+	corrupt = append(corrupt[:40], bytes.Repeat([]byte{0x42}, 40)...)
+	for _, data := range [][]byte{src, corrupt} {
+		_, err := RenderChain(context.Background(), io.Discard, data, chainTo50MP(), nil)
+		var le *LimitError
+		if !errors.As(err, &le) || le.What != "chain pixels" || le.Max != 50_000_000 || le.Value < 150_000_000 {
+			t.Fatalf("got %v, want a LimitError on chain pixels", err)
+		}
+	}
+	// The last step alone is allowed, and so is a short chain.
+	steps := chainTo50MP()
+	for _, chain := range [][]Params{steps[9:], steps[:3]} {
+		if _, err := RenderChain(context.Background(), io.Discard, src, chain, nil); err != nil {
+			t.Fatalf("%d steps: %v", len(chain), err)
+		}
+	}
+}
+
+// TestRenderCancelled cancels renders that are allowed but long: RenderChain
+// must return context.Canceled soon after, from whichever stage it is in
+// (decoding, resampling, encoding). The bound is generous, for a busy
+// machine; a render that did not stop would take many seconds.
+func TestRenderCancelled(t *testing.T) {
+	src := readTestdata(t, "seeding-cc0.jpg") // 5312x2988, progressive
+	for _, tc := range []struct {
+		name  string
+		after time.Duration
+		p     Params
+	}{
+		{"upscale to JPEG", 200 * time.Millisecond, Params{Width: 8192, Fit: FitScale, Format: JPEG, Quality: 95}},
+		{"upscale to PNG", 200 * time.Millisecond, Params{Width: 8192, Fit: FitScale, Format: PNG}},
+		{"upscale to GIF", 200 * time.Millisecond, Params{Width: 8192, Fit: FitScale, Format: GIF}},
+		{"rotate and pad", 200 * time.Millisecond, Params{Width: 8192, Height: 6000, Fit: FitFill, Rotate: 90, Format: JPEG}},
+		{"decode", 20 * time.Millisecond, Params{Width: 5312, Format: JPEG}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() {
+				_, err := Render(ctx, io.Discard, src, tc.p, nil)
+				done <- err
+			}()
+			time.Sleep(tc.after)
+			cancel()
+			cancelled := time.Now()
+			select {
+			case err := <-done:
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("got %v, want context.Canceled", err)
+				}
+				t.Logf("stopped %v after the cancel", time.Since(cancelled))
+			case <-time.After(time.Second):
+				t.Fatal("the render went on for more than a second after its context was cancelled")
+			}
+		})
+	}
+}
+
+// TestRenderTimeLimit stops a render that runs over MaxRenderTime with a
+// LimitError, through the same checks as a cancel.
+func TestRenderTimeLimit(t *testing.T) {
+	src := readTestdata(t, "seeding-cc0.jpg")
+	start := time.Now()
+	_, err := Render(context.Background(), io.Discard, src, Params{Width: 8192, Fit: FitScale, Format: JPEG},
+		&Options{Limits: Limits{MaxRenderTime: 100 * time.Millisecond}})
+	var le *LimitError
+	if !errors.As(err, &le) || le.What != "render milliseconds" || le.Max != 100 || le.Value < 100 {
+		t.Fatalf("got %v, want a LimitError on render milliseconds", err)
+	}
+	if !strings.Contains(err.Error(), "over the limit of 100") {
+		t.Errorf("message %q", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("stopped after %v", d)
+	}
+}
+
+// TestRenderCancelledBefore: a context cancelled before the render starts
+// stops it before decoding, whatever the decoder.
+func TestRenderCancelledBefore(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, src := range [][]byte{readTestdata(t, "seeding-cc0.jpg"), tinyPNG(t)} {
+		if _, err := Render(ctx, io.Discard, src, Params{Width: 100}, nil); !errors.Is(err, context.Canceled) {
+			t.Fatalf("got %v, want context.Canceled", err)
+		}
+	}
+}
+
+// stopsWithin runs f with a context cancelled after the given delay and
+// requires it to return context.Canceled within a second of the cancel.
+func stopsWithin(t *testing.T, after time.Duration, f func(ctx context.Context) error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f(ctx) }()
+	time.Sleep(after)
+	cancel()
+	cancelled := time.Now()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("got %v, want context.Canceled", err)
+		}
+		t.Logf("stopped %v after the cancel", time.Since(cancelled))
+	case <-time.After(time.Second):
+		t.Fatal("went on for more than a second after the context was cancelled")
+	}
+}
+
+// TestEncodeStops cancels the Go encoders (and GIF's quantiser) in the
+// middle of a large image: each must stop, where finishing would take
+// seconds.
+func TestEncodeStops(t *testing.T) {
+	src, _, err := Decode(readTestdata(t, "seeding-cc0.jpg"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rgba := ycbcrToRGBA(src.(*image.YCbCr))
+	for _, tc := range []struct {
+		f   Format
+		img image.Image
+	}{{JPEG, src}, {JPEG, rgba}, {PNG, rgba}, {GIF, rgba}} {
+		t.Run(string(tc.f), func(t *testing.T) {
+			stopsWithin(t, 50*time.Millisecond, func(ctx context.Context) error {
+				return newBudget(ctx, time.Hour).encode(io.Discard, tc.img, tc.f, nil)
+			})
+		})
+	}
+}
+
+// TestResizeStops cancels a large enlargement in the resampler.
+func TestResizeStops(t *testing.T) {
+	src, _, err := Decode(readTestdata(t, "seeding-cc0.jpg"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopsWithin(t, 50*time.Millisecond, func(ctx context.Context) error {
+		_, err := resize(src, 8192, 4608, Lanczos3, newBudget(ctx, time.Hour).check)
+		return err
+	})
+}
