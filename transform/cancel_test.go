@@ -230,3 +230,54 @@ func TestResizeStops(t *testing.T) {
 		return err
 	})
 }
+
+// failAfter returns a check that fails from its nth call on, and the
+// number of calls made.
+func failAfter(n int64) (func() error, *int64) {
+	var calls int64
+	return func() error {
+		calls++
+		if calls >= n {
+			return context.Canceled
+		}
+		return nil
+	}, &calls
+}
+
+// TestPassesStop: orienting, padding and extending edges stop at the first
+// failed check, leaving most of a large image undone. Each later plane or
+// pass checks once more and stops at once.
+func TestPassesStop(t *testing.T) {
+	const w, h = 2048, 1536
+	imgs := []image.Image{
+		image.NewRGBA(image.Rect(0, 0, w, h)),
+		image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420),
+		image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio411), // turned through RGBA
+		image.NewGray(image.Rect(0, 0, w, h)),
+	}
+	for _, img := range imgs {
+		for _, o := range []int{3, 6} {
+			check, calls := failAfter(2)
+			orient(img, o, check)
+			if *calls > 2+2 {
+				t.Errorf("%T orientation %d: %d checks, want the pass to stop at the 2nd", img, o, *calls)
+			}
+			all, total := failAfter(1 << 40)
+			orient(img, o, all)
+			if *total < h/checkRows/2 {
+				t.Errorf("%T orientation %d: %d checks over the whole pass", img, o, *total)
+			}
+		}
+	}
+	src := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for _, l := range []Layout{
+		{Size: image.Pt(w, h), Canvas: image.Pt(w, 2*h), Offset: image.Pt(0, h/2), Pad: PadColor},
+		{Size: image.Pt(w, h), Canvas: image.Pt(w, 2*h), Offset: image.Pt(0, h/2), Pad: PadEdge},
+	} {
+		check, calls := failAfter(2)
+		compose(src, l, Params{}, PNG, check)
+		if *calls > 2+2 {
+			t.Errorf("pad %v: %d checks, want the pass to stop at the 2nd", l.Pad, *calls)
+		}
+	}
+}

@@ -194,11 +194,11 @@ func (s step) apply(img image.Image, k Kernel, f Format, b *budget) (image.Image
 	if err := b.check(); err != nil {
 		return nil, err
 	}
-	img = Orient(img, s.orient.exif())
+	img = orient(img, s.orient.exif(), b.check)
 	if err := b.check(); err != nil {
 		return nil, err
 	}
-	img = compose(img, s.layout, s.p, f)
+	img = compose(img, s.layout, s.p, f, b.check)
 	return img, b.check()
 }
 
@@ -283,27 +283,40 @@ func opaque(img image.Image) bool {
 
 // compose places img on the layout's canvas and applies the background: the
 // padding colour for fit=fill, the edge pixels for fit=clamp, and bg behind
-// transparent pixels.
-func compose(img image.Image, l Layout, p Params, f Format) image.Image {
+// transparent pixels. It is abandoned part way when check (if not nil)
+// fails: a caller that passes a check must call it again and drop the
+// result if it fails.
+func compose(img image.Image, l Layout, p Params, f Format, check func() error) image.Image {
 	bg := p.Background
 	if l.Pad == PadNone && (bg == nil || opaque(img)) {
 		return img
 	}
 	canvas := image.NewRGBA(image.Rectangle{Max: l.Canvas})
 	if fill := padColor(p, f); l.Pad == PadColor && fill.A != 0 {
-		draw.Draw(canvas, canvas.Bounds(), image.NewUniform(fill), image.Point{}, draw.Src)
-	}
-	if bg != nil && bg.A != 0 {
-		// bg is what shows through the image's transparent pixels.
-		r := image.Rectangle{Min: l.Offset, Max: l.Offset.Add(l.Size)}
-		draw.Draw(canvas, r, image.NewUniform(*bg), image.Point{}, draw.Over)
+		drawBands(canvas, canvas.Bounds(), image.NewUniform(fill), image.Point{}, draw.Src, check)
 	}
 	r := image.Rectangle{Min: l.Offset, Max: l.Offset.Add(l.Size)}
-	draw.Draw(canvas, r, img, img.Bounds().Min, draw.Over)
+	if bg != nil && bg.A != 0 {
+		// bg is what shows through the image's transparent pixels.
+		drawBands(canvas, r, image.NewUniform(*bg), image.Point{}, draw.Over, check)
+	}
+	drawBands(canvas, r, img, img.Bounds().Min, draw.Over, check)
 	if l.Pad == PadEdge {
-		extendEdges(canvas, r)
+		extendEdges(canvas, r, check)
 	}
 	return canvas
+}
+
+// drawBands is draw.Draw in bands of checkRows rows, stopping when check
+// (if not nil) fails.
+func drawBands(dst draw.Image, r image.Rectangle, src image.Image, sp image.Point, op draw.Op, check func() error) {
+	for y := r.Min.Y; y < r.Max.Y; y += checkRows {
+		if check != nil && check() != nil {
+			return
+		}
+		band := image.Rect(r.Min.X, y, r.Max.X, min(y+checkRows, r.Max.Y))
+		draw.Draw(dst, band, src, sp.Add(image.Pt(0, y-r.Min.Y)), op)
+	}
 }
 
 // padColor is the colour of fit=fill's padding: fill-color, else bg, else
@@ -320,11 +333,15 @@ func padColor(p Params, f Format) color.NRGBA {
 	return color.NRGBA{R: 255, G: 255, B: 255, A: 255}
 }
 
-// extendEdges fills the canvas outside r with the nearest pixel of r.
-func extendEdges(c *image.RGBA, r image.Rectangle) {
+// extendEdges fills the canvas outside r with the nearest pixel of r,
+// stopping when check (if not nil) fails.
+func extendEdges(c *image.RGBA, r image.Rectangle, check func() error) {
 	b := c.Bounds()
 	rowBytes := r.Dx() * 4
 	for y := b.Min.Y; y < b.Max.Y; y++ {
+		if y%checkRows == 0 && check != nil && check() != nil {
+			return
+		}
 		sy := clampSpan(y, r.Min.Y, r.Max.Y-1)
 		src := c.Pix[c.PixOffset(r.Min.X, sy):]
 		row := c.Pix[c.PixOffset(0, y):]
