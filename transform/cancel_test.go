@@ -99,10 +99,15 @@ func TestChainPixelsRefused(t *testing.T) {
 	}
 	// The last step alone is allowed, and so is a short chain.
 	steps := chainTo50MP()
-	for _, chain := range [][]Params{steps[9:], steps[:3]} {
-		if _, err := RenderChain(context.Background(), io.Discard, src, chain, nil); err != nil {
-			t.Fatalf("%d steps: %v", len(chain), err)
-		}
+	cfg, err := DecodeConfig(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := planChain(cfg, steps[9:], Limits{}.WithDefaults()); err != nil {
+		t.Fatalf("the last step alone: %v", err)
+	}
+	if _, err := RenderChain(context.Background(), io.Discard, src, steps[:2], nil); err != nil {
+		t.Fatalf("two steps: %v", err)
 	}
 }
 
@@ -198,24 +203,60 @@ func stopsWithin(t *testing.T, after time.Duration, f func(ctx context.Context) 
 	}
 }
 
-// TestEncodeStops cancels the Go encoders (and GIF's quantiser) in the
-// middle of a large image: each must stop, where finishing would take
-// seconds.
+// cancelAfter is a writer that cancels a context once n bytes have been
+// written to it, and counts them.
+type cancelAfter struct {
+	n, written int
+	cancel     context.CancelFunc
+}
+
+func (c *cancelAfter) Write(p []byte) (int, error) {
+	c.written += len(p)
+	if c.written >= c.n {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+// TestEncodeStops cancels the Go encoders in the middle of a large image,
+// once they have written 16 KiB: each must stop at its next write, long
+// before the end of its output. GIF's quantiser, which writes nothing, is
+// stopped by a context cancelled before it starts.
 func TestEncodeStops(t *testing.T) {
 	src, _, err := Decode(readTestdata(t, "seeding-cc0.jpg"), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	src = Resize(src, 2400, 1350, Lanczos3)
 	rgba := ycbcrToRGBA(src.(*image.YCbCr))
 	for _, tc := range []struct {
 		f   Format
 		img image.Image
 	}{{JPEG, src}, {JPEG, rgba}, {PNG, rgba}, {GIF, rgba}} {
 		t.Run(string(tc.f), func(t *testing.T) {
-			stopsWithin(t, 50*time.Millisecond, func(ctx context.Context) error {
-				return newBudget(ctx, time.Hour).encode(io.Discard, tc.img, tc.f, nil)
-			})
+			var full bytes.Buffer
+			if err := Encode(&full, tc.img, tc.f, nil); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			w := &cancelAfter{n: 16 << 10, cancel: cancel}
+			err := newBudget(ctx, time.Hour).encode(w, tc.img, tc.f, nil)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("got %v, want context.Canceled", err)
+			}
+			if w.written > full.Len()/4 {
+				t.Fatalf("wrote %d bytes of %d after the cancel at 16 KiB", w.written, full.Len())
+			}
+			t.Logf("stopped at %d bytes of %d", w.written, full.Len())
 		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var calls int
+	_, err = quantizeCheck(rgba, 256, func() error { calls++; return ctx.Err() })
+	if !errors.Is(err, context.Canceled) || calls != 1 {
+		t.Fatalf("quantiser: %v after %d checks, want context.Canceled after one", err, calls)
 	}
 }
 

@@ -482,7 +482,7 @@ func TestDecodeGIFPartialFirstFrame(t *testing.T) {
 }
 
 func TestLimitsWithDefaults(t *testing.T) {
-	want := Limits{50_000_000, 16384, 40 << 20, 100, 50_000_000, 8192, 50_000_000, 1_000_000, 16_000_000, 2_000_000, 10 * time.Second}
+	want := Limits{50_000_000, 16384, 40 << 20, 100, 50_000_000, 8192, 50_000_000, 1_000_000, 16_000_000, 2_000_000, 30 * time.Second}
 	if got := (Limits{}).WithDefaults(); got != want {
 		t.Errorf("Limits{}.WithDefaults() = %+v, want %+v", got, want)
 	}
