@@ -342,7 +342,8 @@ func (d *decoder) finish() error {
 					return
 				}
 				if err := d.poll(); err != nil {
-					stopped.CompareAndSwap(nil, &err)
+					e := err // escapes to the heap only here
+					stopped.CompareAndSwap(nil, &e)
 					return
 				}
 				for bx := 0; bx < c.cbw; bx++ {
