@@ -61,7 +61,9 @@ func Transform(ctx context.Context, w io.Writer, r io.Reader, p Params) (Info, e
 // [*LimitError] (errors.Is [ErrLimit]) for sources or outputs over the
 // limits, [ErrUnknownFormat] for data that is not a supported image, and
 // errors wrapping [ErrDecode] for corrupt images; ctx's error if it is done.
-// Render is safe for concurrent use.
+// The render checks ctx and [Limits].MaxRenderTime as it goes and stops soon
+// after either ends (see the package documentation); a render over the time
+// limit is a [*LimitError] too. Render is safe for concurrent use.
 func Render(ctx context.Context, w io.Writer, src []byte, p Params, opts *Options) (Info, error) {
 	return RenderChain(ctx, w, src, []Params{p}, opts)
 }
@@ -71,7 +73,9 @@ func Render(ctx context.Context, w io.Writer, src []byte, p Params, opts *Option
 // is planned on the previous step's output, and only the first step sees the
 // source's EXIF orientation. The output's format, quality, lossless flag and
 // background are those of the last step that sets them. An empty chain is
-// one step with no parameters.
+// one step with no parameters. Every step is planned from the source's
+// header before decoding: a chain whose outputs add up to more than
+// [Limits].MaxChainPixels is refused then.
 func RenderChain(ctx context.Context, w io.Writer, src []byte, steps []Params, opts *Options) (Info, error) {
 	if len(steps) == 0 {
 		steps = []Params{{}}
