@@ -36,31 +36,34 @@ type Limits struct {
 	MaxChainPixels int64
 	// MaxLosslessWebPPixels bounds width x height of a lossless WebP
 	// output. libwebp cannot be interrupted once it has started, and its
-	// lossless mode is slow: on a 2-core AMD EPYC server it took 2.3 to
-	// 3.3s of CPU per million pixels of a detailed photograph
-	// (BenchmarkEncodePixels), and 0.7s per million of an enlarged one.
-	// Default 1,000,000 (1000x1000), about 2s.
+	// lossless mode is slow. On a 2-core AMD EPYC server
+	// (BenchmarkEncodePixels, CPU time, a detailed photograph) it took
+	// 2.6s for 0.5 MP, 2.3s for 1 MP and 6.6s for 2 MP; an enlarged
+	// photograph, smoother, costs about 0.7s per MP (36s for 50 MP).
+	// Default 1,000,000 (1000x1000): about 2s.
 	MaxLosslessWebPPixels int64
 	// MaxWebPPixels bounds width x height of a lossy WebP output. libwebp
-	// cannot be interrupted; its lossy mode took 0.11s of CPU per million
-	// pixels, so the largest output (50 MP) would run for 5s. Default
-	// 16,000,000, about 2s.
+	// cannot be interrupted; its lossy mode took 0.11s of CPU per MP on
+	// the same server and photograph, so the largest output (50 MP) would
+	// run for 5.5s. Default 16,000,000: about 2s.
 	MaxWebPPixels int64
-	// MaxAVIFPixels bounds width x height of an AVIF output. libavif
-	// cannot be interrupted once it has started: it took 0.55 to 0.85s of
-	// CPU per million pixels lossy and 1.1 to 1.3s lossless. Default
-	// 2,000,000, about 1.5s lossy and 2.5s lossless.
+	// MaxAVIFPixels bounds width x height of an AVIF output, lossy or
+	// lossless. libavif cannot be interrupted once it has started; on the
+	// same server and photograph it took 0.55 to 0.85s of CPU per MP lossy
+	// and 1.1 to 1.3s lossless. Default 2,000,000: about 1.5s lossy and
+	// 2.5s lossless.
 	MaxAVIFPixels int64
 	// MaxRenderTime bounds the wall time of one render, from the header
 	// check to the encoded output. A render over it stops at its next
 	// check, within milliseconds, with a [*LimitError] ("render
 	// milliseconds"); libwebp and libavif, which cannot be stopped, run to
 	// their end first. Default 30s: on a 2-core AMD EPYC server the
-	// slowest renders within the other limits that are not stopped by
-	// them, a 50 MP JPEG or WebP, take 5 to 10s of CPU, and a busy
+	// slowest ordinary render within the other limits, a 50 MP JPEG
+	// from a large JPEG, adds up to 6 to 9s of CPU over its stages'
+	// benchmarks (the encode alone 0.09 to 0.11s per MP), and a busy
 	// machine (a render per core, other work beside) stretches wall time
 	// well beyond CPU time. Renders that cost more, such as a 50 MP PNG
-	// (20 to 30s of CPU for zlib alone), are cut at 30s.
+	// (0.4 to 0.65s per MP, 20 to 30s), are cut at 30s.
 	MaxRenderTime time.Duration
 }
 
