@@ -16,7 +16,7 @@ import (
 // A check that never fails gives Resize's result.
 func TestResizeCheck(t *testing.T) {
 	errStop := errors.New("stop")
-	src := pattern(300, 200, func(x, y int) color.NRGBA {
+	src := pattern(200, 150, func(x, y int) color.NRGBA {
 		return color.NRGBA{uint8(x), uint8(y), uint8(x ^ y), uint8(128 + x%128)}
 	})
 	ycc := image.NewYCbCr(src.Rect, image.YCbCrSubsampleRatio420)
@@ -32,7 +32,7 @@ func TestResizeCheck(t *testing.T) {
 		"generic": image.NewCMYK(src.Rect),
 	}
 	for name, img := range images {
-		for _, size := range []image.Point{{900, 600}, {80, 500}, {900, 200}, {300, 500}} {
+		for _, size := range []image.Point{{600, 450}, {60, 400}, {200, 400}} {
 			for _, order := range []mode{modeVH, modeHV} {
 				t.Run(fmt.Sprintf("%s-%v-order%d", name, size, order), func(t *testing.T) {
 					var total atomic.Int64
@@ -47,7 +47,7 @@ func TestResizeCheck(t *testing.T) {
 					if total.Load() < 4 {
 						t.Fatalf("check called %d times for the whole resize, want it between bands", total.Load())
 					}
-					for _, stopAt := range []int64{1, 2, total.Load() / 2, total.Load()} {
+					for _, stopAt := range []int64{1, total.Load() / 2} {
 						var calls atomic.Int64
 						got, err := resize(img, size.X, size.Y, lanczos3, order, func() error {
 							if calls.Add(1) >= stopAt {
