@@ -219,7 +219,7 @@ func (c *cancelAfter) Write(p []byte) (int, error) {
 }
 
 // TestEncodeStops cancels the Go encoders in the middle of a large image,
-// once they have written 16 KiB: each must stop at its next write, long
+// once they have written 8 KiB: each must stop at its next write, long
 // before the end of its output. GIF's quantiser, which writes nothing, is
 // stopped by a context cancelled before it starts.
 func TestEncodeStops(t *testing.T) {
@@ -227,7 +227,7 @@ func TestEncodeStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src = Resize(src, 2400, 1350, Lanczos3)
+	src = Resize(src, 1200, 676, Lanczos3)
 	rgba := ycbcrToRGBA(src.(*image.YCbCr))
 	for _, tc := range []struct {
 		f   Format
@@ -240,13 +240,13 @@ func TestEncodeStops(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			w := &cancelAfter{n: 16 << 10, cancel: cancel}
+			w := &cancelAfter{n: 8 << 10, cancel: cancel}
 			err := newBudget(ctx, time.Hour).encode(w, tc.img, tc.f, nil)
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("got %v, want context.Canceled", err)
 			}
 			if w.written > full.Len()/4 {
-				t.Fatalf("wrote %d bytes of %d after the cancel at 16 KiB", w.written, full.Len())
+				t.Fatalf("wrote %d bytes of %d after the cancel at 8 KiB", w.written, full.Len())
 			}
 			t.Logf("stopped at %d bytes of %d", w.written, full.Len())
 		})
