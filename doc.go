@@ -61,7 +61,8 @@
 //	403 EACCES        the origin refused our credentials
 //	404 ENOENT        the origin has no such object
 //	405 EINVAL        a method other than GET or HEAD
-//	413 ELIMIT        source or output over a byte, pixel, side or frame limit
+//	413 ELIMIT        source or output over a limit (bytes, pixels, sides, frames,
+//	                  a chain's pixels, an encoder's pixels, the render time)
 //	415 EFORMAT       not an image, and a transformation was asked for
 //	422 EDECODE       an image that cannot be decoded
 //	499 ECANCELED     the client went away before the answer (nobody reads it;

@@ -163,6 +163,13 @@ func (l *limiter) estimate() time.Duration {
 	return l.avg
 }
 
+// inUse returns how many slots are taken.
+func (l *limiter) inUse() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.running
+}
+
 // queued returns how many requests wait for a slot.
 func (l *limiter) queued() int {
 	l.mu.Lock()

@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
@@ -481,11 +482,11 @@ func TestDecodeGIFPartialFirstFrame(t *testing.T) {
 }
 
 func TestLimitsWithDefaults(t *testing.T) {
-	want := Limits{50_000_000, 16384, 40 << 20, 100, 50_000_000, 8192}
+	want := Limits{50_000_000, 16384, 40 << 20, 100, 50_000_000, 8192, 50_000_000, 1_000_000, 16_000_000, 2_000_000, 30 * time.Second}
 	if got := (Limits{}).WithDefaults(); got != want {
 		t.Errorf("Limits{}.WithDefaults() = %+v, want %+v", got, want)
 	}
-	custom := Limits{1, 2, 3, 4, 5, 6}
+	custom := Limits{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
 	if got := custom.WithDefaults(); got != custom {
 		t.Errorf("WithDefaults changed set fields: %+v", got)
 	}

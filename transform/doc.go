@@ -37,6 +37,17 @@
 // [RenderChain] applies several steps in order, as ImageKit's chained
 // transformations ([ParseImageKit]) ask.
 //
+// A render stops soon after its context is done, so that work nobody waits
+// for ends: the JPEG decoder, the resampler, the per-pixel passes and the Go
+// encoders check it every few milliseconds of work, and return its error.
+// [Limits].MaxRenderTime stops a render that runs too long the same way,
+// with a [*LimitError]. What cannot be stopped is bounded before it starts:
+// a chain's output pixels in total (MaxChainPixels) and the outputs of
+// libwebp and libavif (MaxLosslessWebPPixels, MaxWebPPixels,
+// MaxAVIFPixels) are checked from the header, before decoding. The other
+// decoders (PNG, GIF, WebP, BMP, TIFF and image/jpeg's fallback) cannot be
+// interrupted; the source limits bound them.
+//
 // # URL parameters
 //
 // [ParseQuery] accepts the following imgix parameters. Names are

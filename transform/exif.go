@@ -181,6 +181,13 @@ func tiffOrientation(b []byte) int {
 // become an *image.RGBA64. img is never modified. Orient is safe for
 // concurrent use.
 func Orient(img image.Image, orientation int) image.Image {
+	return orient(img, orientation, nil)
+}
+
+// orient is Orient, abandoned part way when check (if not nil) fails: a
+// caller that passes a check must call it again and drop the result if it
+// fails, as it keeps failing once it has.
+func orient(img image.Image, orientation int, check func() error) image.Image {
 	if orientation < 2 || orientation > 8 {
 		return img
 	}
@@ -194,52 +201,52 @@ func Orient(img image.Image, orientation int) image.Image {
 	switch m := img.(type) {
 	case *image.RGBA:
 		d := image.NewRGBA(dr)
-		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 4, orientation)
+		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 4, orientation, check)
 		return d
 	case *image.NRGBA:
 		d := image.NewNRGBA(dr)
-		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 4, orientation)
+		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 4, orientation, check)
 		return d
 	case *image.Gray:
 		d := image.NewGray(dr)
-		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 1, orientation)
+		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 1, orientation, check)
 		return d
 	case *image.Alpha:
 		d := image.NewAlpha(dr)
-		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 1, orientation)
+		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 1, orientation, check)
 		return d
 	case *image.Paletted:
 		d := image.NewPaletted(dr, append(color.Palette(nil), m.Palette...))
-		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 1, orientation)
+		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 1, orientation, check)
 		return d
 	case *image.CMYK:
 		d := image.NewCMYK(dr)
-		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 4, orientation)
+		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 4, orientation, check)
 		return d
 	case *image.Gray16:
 		d := image.NewGray16(dr)
-		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 2, orientation)
+		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 2, orientation, check)
 		return d
 	case *image.RGBA64:
 		d := image.NewRGBA64(dr)
-		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 8, orientation)
+		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 8, orientation, check)
 		return d
 	case *image.NRGBA64:
 		d := image.NewNRGBA64(dr)
-		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 8, orientation)
+		orientPix(d.Pix, d.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 8, orientation, check)
 		return d
 	case *image.YCbCr:
-		if d := orientYCbCr(m, orientation); d != nil {
+		if d := orientYCbCr(m, orientation, check); d != nil {
 			return d
 		}
-		return orientYCbCrToRGBA(m, orientation)
+		return orientYCbCrToRGBA(m, orientation, check)
 	case *image.NYCbCrA:
-		d := orientYCbCr(&m.YCbCr, orientation)
+		d := orientYCbCr(&m.YCbCr, orientation, check)
 		if d == nil {
-			return Orient(toNRGBA(m), orientation)
+			return orient(toNRGBA(m), orientation, check)
 		}
 		a := image.NewAlpha(d.Rect)
-		orientPix(a.Pix, a.Stride, m.A[m.AOffset(b.Min.X, b.Min.Y):], m.AStride, w, h, 1, orientation)
+		orientPix(a.Pix, a.Stride, m.A[m.AOffset(b.Min.X, b.Min.Y):], m.AStride, w, h, 1, orientation, check)
 		return &image.NYCbCrA{YCbCr: *d, A: a.Pix, AStride: a.Stride}
 	}
 	// Any other type: copy it once into RGBA64, which keeps every bit of
@@ -256,14 +263,14 @@ func Orient(img image.Image, orientation int) image.Image {
 			p[6], p[7] = uint8(c.A>>8), uint8(c.A)
 		}
 	}
-	return Orient(src, orientation)
+	return orient(src, orientation, check)
 }
 
 // orientYCbCr turns the three planes of m separately, or returns nil when the
 // chroma subsampling does not map onto a standard ratio exactly: 4:1:1 and
 // 4:1:0 when transposing, and odd or odd-aligned sides that a flip would
 // shift by half a chroma sample.
-func orientYCbCr(m *image.YCbCr, orientation int) *image.YCbCr {
+func orientYCbCr(m *image.YCbCr, orientation int, check func() error) *image.YCbCr {
 	b := m.Rect
 	transpose := orientation >= 5
 	var sx, sy int // horizontal and vertical chroma subsampling
@@ -294,17 +301,17 @@ func orientYCbCr(m *image.YCbCr, orientation int) *image.YCbCr {
 		}
 	}
 	d := image.NewYCbCr(image.Rect(0, 0, dw, dh), ratio)
-	orientPix(d.Y, d.YStride, m.Y[m.YOffset(b.Min.X, b.Min.Y):], m.YStride, w, h, 1, orientation)
+	orientPix(d.Y, d.YStride, m.Y[m.YOffset(b.Min.X, b.Min.Y):], m.YStride, w, h, 1, orientation, check)
 	co := m.COffset(b.Min.X, b.Min.Y)
 	cw, ch := w/sx, h/sy
-	orientPix(d.Cb, d.CStride, m.Cb[co:], m.CStride, cw, ch, 1, orientation)
-	orientPix(d.Cr, d.CStride, m.Cr[co:], m.CStride, cw, ch, 1, orientation)
+	orientPix(d.Cb, d.CStride, m.Cb[co:], m.CStride, cw, ch, 1, orientation, check)
+	orientPix(d.Cr, d.CStride, m.Cr[co:], m.CStride, cw, ch, 1, orientation, check)
 	return d
 }
 
 // orientYCbCrToRGBA turns m and converts it to RGBA in one pass, for the
 // subsamplings whose planes cannot be turned exactly.
-func orientYCbCrToRGBA(m *image.YCbCr, o int) *image.RGBA {
+func orientYCbCrToRGBA(m *image.YCbCr, o int, check func() error) *image.RGBA {
 	b := m.Rect
 	w, h := b.Dx(), b.Dy()
 	dw, dh := w, h
@@ -313,6 +320,9 @@ func orientYCbCrToRGBA(m *image.YCbCr, o int) *image.RGBA {
 	}
 	d := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	for y := 0; y < dh; y++ {
+		if y%checkRows == 0 && check != nil && check() != nil {
+			break
+		}
 		row := d.Pix[y*d.Stride : y*d.Stride+dw*4]
 		for x := 0; x < dw; x++ {
 			sx, sy := storedPoint(o, w, h, x, y)
@@ -351,7 +361,8 @@ func storedPoint(o, w, h, x, y int) (int, int) {
 // orientPix writes the w x h pixels of src, bpp bytes each, turned by the EXIF
 // orientation o (2..8) into dst. src starts at the first pixel; dst holds the
 // turned image (h x w when o transposes).
-func orientPix(dst []byte, dstStride int, src []byte, srcStride, w, h, bpp, o int) {
+// It stops part way when check (if not nil) fails.
+func orientPix(dst []byte, dstStride int, src []byte, srcStride, w, h, bpp, o int, check func() error) {
 	if w == 0 || h == 0 {
 		return
 	}
@@ -388,6 +399,9 @@ func orientPix(dst []byte, dstStride int, src []byte, srcStride, w, h, bpp, o in
 	// stay in cache.
 	const tile = 64
 	for ty := 0; ty < dh; ty += tile {
+		if check != nil && check() != nil {
+			return
+		}
 		yEnd := min(ty+tile, dh)
 		for tx := 0; tx < dw; tx += tile {
 			xEnd := min(tx+tile, dw)

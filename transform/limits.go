@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 )
 
 // Limits bounds the work done for one image. A zero field means its default,
@@ -26,6 +27,44 @@ type Limits struct {
 	MaxOutputPixels int64
 	// MaxOutputSide bounds the output's width and its height. Default 8192.
 	MaxOutputSide int
+	// MaxChainPixels bounds the output pixels of a chain of steps
+	// (ImageKit's tr=w-400:rt-90), summed over the steps: each step,
+	// upscales in the middle of a chain included, costs in proportion to
+	// the pixels it writes. Default 50,000,000, as MaxOutputPixels: a
+	// chain may do about the work of one render of the largest output. A
+	// single step is bounded by MaxOutputPixels alone.
+	MaxChainPixels int64
+	// MaxLosslessWebPPixels bounds width x height of a lossless WebP
+	// output. libwebp cannot be interrupted once it has started, and its
+	// lossless mode is slow. On a 2-core AMD EPYC server
+	// (BenchmarkEncodePixels, CPU time, a detailed photograph) it took
+	// 2.6s for 0.5 MP, 2.3s for 1 MP and 6.6s for 2 MP; an enlarged
+	// photograph, smoother, costs about 0.7s per MP (36s for 50 MP).
+	// Default 1,000,000 (1000x1000): about 2s.
+	MaxLosslessWebPPixels int64
+	// MaxWebPPixels bounds width x height of a lossy WebP output. libwebp
+	// cannot be interrupted; its lossy mode took 0.11s of CPU per MP on
+	// the same server and photograph, so the largest output (50 MP) would
+	// run for 5.5s. Default 16,000,000: about 2s.
+	MaxWebPPixels int64
+	// MaxAVIFPixels bounds width x height of an AVIF output, lossy or
+	// lossless. libavif cannot be interrupted once it has started; on the
+	// same server and photograph it took 0.55 to 0.85s of CPU per MP lossy
+	// and 1.1 to 1.3s lossless. Default 2,000,000: about 1.5s lossy and
+	// 2.5s lossless.
+	MaxAVIFPixels int64
+	// MaxRenderTime bounds the wall time of one render, from the header
+	// check to the encoded output. A render over it stops at its next
+	// check, within milliseconds, with a [*LimitError] ("render
+	// milliseconds"); libwebp and libavif, which cannot be stopped, run to
+	// their end first. Default 30s: on a 2-core AMD EPYC server the
+	// slowest ordinary render within the other limits, a 50 MP JPEG
+	// from a large JPEG, adds up to 6 to 9s of CPU over its stages'
+	// benchmarks (the encode alone 0.09 to 0.11s per MP), and a busy
+	// machine (a render per core, other work beside) stretches wall time
+	// well beyond CPU time. Renders that cost more, such as a 50 MP PNG
+	// (0.4 to 0.65s per MP, 20 to 30s), are cut at 30s.
+	MaxRenderTime time.Duration
 }
 
 // The defaults of [Limits].
@@ -36,6 +75,12 @@ const (
 	defaultMaxFrames       = 100
 	defaultMaxOutputPixels = 50_000_000
 	defaultMaxOutputSide   = 8192
+
+	defaultMaxChainPixels        = defaultMaxOutputPixels
+	defaultMaxLosslessWebPPixels = 1_000_000
+	defaultMaxWebPPixels         = 16_000_000
+	defaultMaxAVIFPixels         = 2_000_000
+	defaultMaxRenderTime         = 30 * time.Second
 )
 
 // WithDefaults returns l with every zero (or negative) field replaced by its
@@ -58,6 +103,21 @@ func (l Limits) WithDefaults() Limits {
 	}
 	if l.MaxOutputSide <= 0 {
 		l.MaxOutputSide = defaultMaxOutputSide
+	}
+	if l.MaxChainPixels <= 0 {
+		l.MaxChainPixels = defaultMaxChainPixels
+	}
+	if l.MaxLosslessWebPPixels <= 0 {
+		l.MaxLosslessWebPPixels = defaultMaxLosslessWebPPixels
+	}
+	if l.MaxWebPPixels <= 0 {
+		l.MaxWebPPixels = defaultMaxWebPPixels
+	}
+	if l.MaxAVIFPixels <= 0 {
+		l.MaxAVIFPixels = defaultMaxAVIFPixels
+	}
+	if l.MaxRenderTime <= 0 {
+		l.MaxRenderTime = defaultMaxRenderTime
 	}
 	return l
 }
@@ -82,7 +142,8 @@ var (
 type LimitError struct {
 	// What names the measure: "source pixels", "source width", "source
 	// height", "source bytes", "frames", "output pixels", "output width",
-	// "output height".
+	// "output height", "chain pixels", "lossless WebP pixels", "WebP
+	// pixels", "AVIF pixels", "render milliseconds".
 	What string
 	// Value is the measured value and Max the limit it broke.
 	Value, Max int64
@@ -135,4 +196,18 @@ func mulSat(a, b int64) int64 {
 		return math.MaxInt64
 	}
 	return a * b
+}
+
+// checkEncode refuses an output of px pixels in format f (lossless or not)
+// that is over the limits of the encoders that cannot be interrupted.
+func (l Limits) checkEncode(f Format, lossless bool, px int64) error {
+	switch {
+	case f == WebP && lossless && px > l.MaxLosslessWebPPixels:
+		return &LimitError{What: "lossless WebP pixels", Value: px, Max: l.MaxLosslessWebPPixels}
+	case f == WebP && !lossless && px > l.MaxWebPPixels:
+		return &LimitError{What: "WebP pixels", Value: px, Max: l.MaxWebPPixels}
+	case f == AVIF && px > l.MaxAVIFPixels:
+		return &LimitError{What: "AVIF pixels", Value: px, Max: l.MaxAVIFPixels}
+	}
+	return nil
 }

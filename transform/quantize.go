@@ -30,9 +30,22 @@ func histBin(r, g, b uint8) int {
 // last, is transparent. An image with at most that many distinct colours
 // keeps them exactly.
 func quantize(img image.Image, n int) *image.Paletted {
+	p, _ := quantizeCheck(img, n, nil)
+	return p
+}
+
+// quantizeCheck is quantize, stopped with check's error when check (if not
+// nil) fails; it is called every few rows of each pass over the pixels.
+func quantizeCheck(img image.Image, n int, check func() error) (*image.Paletted, error) {
 	src := toNRGBA(img)
 	if p := quantizeExact(src, n); p != nil {
-		return p
+		return p, nil
+	}
+	stop := func(y int) error {
+		if check == nil || y%checkRows != 0 {
+			return nil
+		}
+		return check()
 	}
 
 	// Histogram of the opaque pixels, with the sums of their exact
@@ -45,6 +58,9 @@ func quantize(img image.Image, n int) *image.Paletted {
 	)
 	b := src.Rect
 	for y := 0; y < b.Dy(); y++ {
+		if err := stop(y); err != nil {
+			return nil, err
+		}
 		row := src.Pix[y*src.Stride : y*src.Stride+b.Dx()*4]
 		for i := 0; i < len(row); i += 4 {
 			p := row[i : i+4 : i+4]
@@ -82,9 +98,16 @@ func quantize(img image.Image, n int) *image.Paletted {
 		pal = append(pal, color.RGBA{A: 0xff})
 	}
 	dst := image.NewPaletted(image.Rect(0, 0, b.Dx(), b.Dy()), pal)
-	ditherFloydSteinberg(dst, src, len(boxes))
-	return dst
+	if err := ditherFloydSteinberg(dst, src, len(boxes), stop); err != nil {
+		return nil, err
+	}
+	return dst, nil
 }
+
+// checkRows is how often, in rows, the per-pixel passes of a render check
+// its budget: 64 rows of the widest output (8192 pixels) take about a
+// millisecond.
+const checkRows = 64
 
 // quantizeExact returns src with a palette of its own colours when it has at
 // most n of them (counting transparency as one), else nil.
@@ -252,7 +275,8 @@ func medianCut(count *[histSide * histSide * histSide]uint32, k int) []histBox {
 // entries are opaque colours (the one after them, if any, transparent),
 // diffusing each pixel's error to its neighbours with the Floyd–Steinberg
 // weights, in serpentine order.
-func ditherFloydSteinberg(dst *image.Paletted, src *image.NRGBA, opaque int) {
+// It stops with the error of stop, called with each row's number.
+func ditherFloydSteinberg(dst *image.Paletted, src *image.NRGBA, opaque int, stop func(y int) error) error {
 	w, h := dst.Rect.Dx(), dst.Rect.Dy()
 	transparentIndex := uint8(min(opaque, len(dst.Palette)-1))
 	pal := make([][3]int32, opaque)
@@ -287,12 +311,15 @@ func ditherFloydSteinberg(dst *image.Paletted, src *image.NRGBA, opaque int) {
 		for i := range dst.Pix {
 			dst.Pix[i] = transparentIndex
 		}
-		return
+		return nil
 	}
 	// Error rows, scaled by 16, with one guard pixel at each end.
 	cur := make([]int32, (w+2)*3)
 	next := make([]int32, (w+2)*3)
 	for y := 0; y < h; y++ {
+		if err := stop(y); err != nil {
+			return err
+		}
 		row := src.Pix[y*src.Stride : y*src.Stride+w*4]
 		out := dst.Pix[y*dst.Stride : y*dst.Stride+w]
 		x, end, dir := 0, w, 1
@@ -323,4 +350,5 @@ func ditherFloydSteinberg(dst *image.Paletted, src *image.NRGBA, opaque int) {
 		cur, next = next, cur
 		clear(next)
 	}
+	return nil
 }

@@ -40,10 +40,7 @@ func Resize(src image.Image, width, height int, k Kernel) image.Image {
 		height = derivedSide(b.Dy(), width, b.Dx())
 	}
 	width, height = clampPixels(width, height)
-	dst := rs.Resize(src, width, height, rs.Filter{Support: k.Support, At: k.At})
-	if dst == nil {
-		return src // unreachable: the size is positive and within the limit
-	}
+	dst, _ := resize(src, width, height, k, nil)
 	return dst
 }
 
@@ -76,4 +73,18 @@ func clampPixels(w, h int) (int, int) {
 		}
 	}
 	return nw, nh
+}
+
+// resize scales src to exactly width x height with kernel k, or returns src
+// when the size is too large to allocate. It stops with check's error when
+// check (if not nil) fails.
+func resize(src image.Image, width, height int, k Kernel, check func() error) (image.Image, error) {
+	dst, err := rs.ResizeCheck(src, width, height, rs.Filter{Support: k.Support, At: k.At}, check)
+	if err != nil {
+		return nil, err
+	}
+	if dst == nil {
+		return src, nil
+	}
+	return dst, nil
 }

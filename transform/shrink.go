@@ -15,11 +15,13 @@ import (
 // the region it uses (shrink-on-load, as libjpeg and libvips do); the
 // resampler then finishes with the step's kernel. A JPEG that decoder does
 // not handle (arithmetic coding, 12-bit, lossless) falls back to image/jpeg
-// at full size. Other formats go through [Decode].
+// at full size. Other formats go through [Decode]. Rendition's JPEG decoder
+// stops when b runs out; the other decoders (the standard library's and
+// x/image's) cannot be interrupted, and only the source limits bound them.
 //
 // It returns the image (whose size may be a fraction of cfg's) and a short
 // description of the decoder used, for [Info].
-func decodeFor(src []byte, cfg Config, s step, lim Limits) (image.Image, string, error) {
+func decodeFor(src []byte, cfg Config, s step, lim Limits, b *budget) (image.Image, string, error) {
 	if cfg.Format != JPEG {
 		img, _, err := Decode(src, lim)
 		return img, string(cfg.Format), err
@@ -33,7 +35,12 @@ func decodeFor(src []byte, cfg Config, s step, lim Limits) (image.Image, string,
 	region := s.orient.rawRect(s.layout.Region, s.upright)
 	need := s.orient.size(s.layout.Size)
 	scale := jpeg.ScaleFor(region.Dx(), region.Dy(), need.X, need.Y)
-	img, err := jpeg.Decode(src, &jpeg.Options{Scale: scale})
+	img, err := jpeg.Decode(src, &jpeg.Options{Scale: scale, Interrupt: b.check})
+	if err != nil {
+		if stop := b.check(); stop != nil {
+			return nil, "", stop
+		}
+	}
 	switch {
 	case errors.Is(err, jpeg.ErrUnsupported):
 		reason := strings.TrimPrefix(err.Error(), "jpeg: ")

@@ -61,7 +61,9 @@ func Transform(ctx context.Context, w io.Writer, r io.Reader, p Params) (Info, e
 // [*LimitError] (errors.Is [ErrLimit]) for sources or outputs over the
 // limits, [ErrUnknownFormat] for data that is not a supported image, and
 // errors wrapping [ErrDecode] for corrupt images; ctx's error if it is done.
-// Render is safe for concurrent use.
+// The render checks ctx and [Limits].MaxRenderTime as it goes and stops soon
+// after either ends (see the package documentation); a render over the time
+// limit is a [*LimitError] too. Render is safe for concurrent use.
 func Render(ctx context.Context, w io.Writer, src []byte, p Params, opts *Options) (Info, error) {
 	return RenderChain(ctx, w, src, []Params{p}, opts)
 }
@@ -71,7 +73,9 @@ func Render(ctx context.Context, w io.Writer, src []byte, p Params, opts *Option
 // is planned on the previous step's output, and only the first step sees the
 // source's EXIF orientation. The output's format, quality, lossless flag and
 // background are those of the last step that sets them. An empty chain is
-// one step with no parameters.
+// one step with no parameters. Every step is planned from the source's
+// header before decoding: a chain whose outputs add up to more than
+// [Limits].MaxChainPixels is refused then.
 func RenderChain(ctx context.Context, w io.Writer, src []byte, steps []Params, opts *Options) (Info, error) {
 	if len(steps) == 0 {
 		steps = []Params{{}}
@@ -94,32 +98,38 @@ func RenderChain(ctx context.Context, w io.Writer, src []byte, steps []Params, o
 	if err != nil {
 		return Info{}, err
 	}
-	// Plan the first step from the header, so that an output over the
-	// limits is refused before a pixel is decoded.
-	first, err := planStep(image.Pt(cfg.Width, cfg.Height), cfg.Orientation, steps[0], o.Limits)
+	// Plan every step from the header, so that an output over the limits
+	// is refused before a pixel is decoded.
+	plan, err := planChain(cfg, steps, o.Limits)
 	if err != nil {
 		return Info{}, err
 	}
-	img, decoder, err := decodeFor(src, cfg, first, o.Limits)
+	last := plan[len(plan)-1].layout.Canvas
+	if err := o.Limits.checkEncode(outputFormat(out, cfg.Format, nil), out.Lossless, int64(last.X)*int64(last.Y)); err != nil {
+		return Info{}, err
+	}
+	b := newBudget(ctx, o.Limits.MaxRenderTime)
+	if err := b.check(); err != nil {
+		return Info{}, err
+	}
+	img, decoder, err := decodeFor(src, cfg, plan[0], o.Limits, b)
 	if err != nil {
 		return Info{}, err
 	}
+	// Without a format asked for, an image decoded with transparency may
+	// need one other than the one predicted above.
 	format := outputFormat(out, cfg.Format, img)
-	for i, p := range steps {
-		if err := ctx.Err(); err != nil {
+	if err := o.Limits.checkEncode(format, out.Lossless, int64(last.X)*int64(last.Y)); err != nil {
+		return Info{}, err
+	}
+	for _, s := range plan {
+		if img, err = s.apply(img, o.Kernel, format, b); err != nil {
 			return Info{}, err
 		}
-		s := first
-		if i > 0 {
-			if s, err = planStep(img.Bounds().Size(), 1, p, o.Limits); err != nil {
-				return Info{}, err
-			}
-		}
-		img = s.apply(img, o.Kernel, format)
 	}
 
 	var buf bytes.Buffer
-	err = Encode(&buf, img, format, &EncodeOptions{
+	err = b.encode(&buf, img, format, &EncodeOptions{
 		Quality:    quality(out),
 		Lossless:   out.Lossless,
 		Background: background(out.Background),
@@ -134,6 +144,30 @@ func RenderChain(ctx context.Context, w io.Writer, src []byte, steps []Params, o
 		return info, fmt.Errorf("transform: write output: %w", err)
 	}
 	return info, nil
+}
+
+// planChain plans every step of a chain on the source described by cfg:
+// each step on the previous one's output, only the first with the EXIF
+// orientation. It refuses a chain whose outputs add up to more than
+// lim.MaxChainPixels.
+func planChain(cfg Config, steps []Params, lim Limits) ([]step, error) {
+	plan := make([]step, len(steps))
+	size, exif := image.Pt(cfg.Width, cfg.Height), cfg.Orientation
+	var total int64
+	for i, p := range steps {
+		s, err := planStep(size, exif, p, lim)
+		if err != nil {
+			return nil, err
+		}
+		plan[i] = s
+		size, exif = s.layout.Canvas, 1
+		// Each step is within MaxOutputPixels: the sum cannot overflow.
+		total += int64(size.X) * int64(size.Y)
+	}
+	if len(steps) > 1 && total > lim.MaxChainPixels {
+		return nil, &LimitError{What: "chain pixels", Value: total, Max: lim.MaxChainPixels}
+	}
+	return plan, nil
 }
 
 // step is one planned transformation: how a raw image of a known size is
@@ -155,11 +189,21 @@ func planStep(raw image.Point, exif int, p Params, lim Limits) (step, error) {
 	return s, err
 }
 
-// apply runs the step on img, for an output in format f.
-func (s step) apply(img image.Image, k Kernel, f Format) image.Image {
-	img = resample(img, s.orient, s.upright, s.layout, k)
-	img = Orient(img, s.orient.exif())
-	return compose(img, s.layout, s.p, f)
+// apply runs the step on img, for an output in format f, while b lasts.
+func (s step) apply(img image.Image, k Kernel, f Format, b *budget) (image.Image, error) {
+	img, err := resample(img, s.orient, s.upright, s.layout, k, b)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.check(); err != nil {
+		return nil, err
+	}
+	img = orient(img, s.orient.exif(), b.check)
+	if err := b.check(); err != nil {
+		return nil, err
+	}
+	img = compose(img, s.layout, s.p, f, b.check)
+	return img, b.check()
 }
 
 // outputOf merges the output settings of a chain: for each, the last step
@@ -185,7 +229,7 @@ func outputOf(steps []Params) Params {
 // resample cuts the layout's region out of the raw (not yet oriented) image
 // and scales it, so that orienting the result gives layout.Size. Working in
 // raw coordinates lets orientation run on the small output, not the source.
-func resample(img image.Image, o orientation, upright image.Point, l Layout, k Kernel) image.Image {
+func resample(img image.Image, o orientation, upright image.Point, l Layout, k Kernel, bud *budget) (image.Image, error) {
 	// The image may have been decoded smaller than the header said
 	// (shrink-on-load): map the region onto the size it has.
 	b := img.Bounds()
@@ -193,9 +237,9 @@ func resample(img image.Image, o orientation, upright image.Point, l Layout, k K
 	size := o.size(l.Size) // o.size swaps back to raw axes: transposing is its own inverse
 	img = subImage(img, region)
 	if size == region.Size() {
-		return img
+		return img, nil
 	}
-	return Resize(img, size.X, size.Y, k)
+	return resize(img, size.X, size.Y, k, bud.check)
 }
 
 func quality(p Params) int {
@@ -222,27 +266,40 @@ func opaque(img image.Image) bool {
 
 // compose places img on the layout's canvas and applies the background: the
 // padding colour for fit=fill, the edge pixels for fit=clamp, and bg behind
-// transparent pixels.
-func compose(img image.Image, l Layout, p Params, f Format) image.Image {
+// transparent pixels. It is abandoned part way when check (if not nil)
+// fails: a caller that passes a check must call it again and drop the
+// result if it fails.
+func compose(img image.Image, l Layout, p Params, f Format, check func() error) image.Image {
 	bg := p.Background
 	if l.Pad == PadNone && (bg == nil || opaque(img)) {
 		return img
 	}
 	canvas := image.NewRGBA(image.Rectangle{Max: l.Canvas})
 	if fill := padColor(p, f); l.Pad == PadColor && fill.A != 0 {
-		draw.Draw(canvas, canvas.Bounds(), image.NewUniform(fill), image.Point{}, draw.Src)
-	}
-	if bg != nil && bg.A != 0 {
-		// bg is what shows through the image's transparent pixels.
-		r := image.Rectangle{Min: l.Offset, Max: l.Offset.Add(l.Size)}
-		draw.Draw(canvas, r, image.NewUniform(*bg), image.Point{}, draw.Over)
+		drawBands(canvas, canvas.Bounds(), image.NewUniform(fill), image.Point{}, draw.Src, check)
 	}
 	r := image.Rectangle{Min: l.Offset, Max: l.Offset.Add(l.Size)}
-	draw.Draw(canvas, r, img, img.Bounds().Min, draw.Over)
+	if bg != nil && bg.A != 0 {
+		// bg is what shows through the image's transparent pixels.
+		drawBands(canvas, r, image.NewUniform(*bg), image.Point{}, draw.Over, check)
+	}
+	drawBands(canvas, r, img, img.Bounds().Min, draw.Over, check)
 	if l.Pad == PadEdge {
-		extendEdges(canvas, r)
+		extendEdges(canvas, r, check)
 	}
 	return canvas
+}
+
+// drawBands is draw.Draw in bands of checkRows rows, stopping when check
+// (if not nil) fails.
+func drawBands(dst draw.Image, r image.Rectangle, src image.Image, sp image.Point, op draw.Op, check func() error) {
+	for y := r.Min.Y; y < r.Max.Y; y += checkRows {
+		if check != nil && check() != nil {
+			return
+		}
+		band := image.Rect(r.Min.X, y, r.Max.X, min(y+checkRows, r.Max.Y))
+		draw.Draw(dst, band, src, sp.Add(image.Pt(0, y-r.Min.Y)), op)
+	}
 }
 
 // padColor is the colour of fit=fill's padding: fill-color, else bg, else
@@ -259,11 +316,15 @@ func padColor(p Params, f Format) color.NRGBA {
 	return color.NRGBA{R: 255, G: 255, B: 255, A: 255}
 }
 
-// extendEdges fills the canvas outside r with the nearest pixel of r.
-func extendEdges(c *image.RGBA, r image.Rectangle) {
+// extendEdges fills the canvas outside r with the nearest pixel of r,
+// stopping when check (if not nil) fails.
+func extendEdges(c *image.RGBA, r image.Rectangle, check func() error) {
 	b := c.Bounds()
 	rowBytes := r.Dx() * 4
 	for y := b.Min.Y; y < b.Max.Y; y++ {
+		if y%checkRows == 0 && check != nil && check() != nil {
+			return
+		}
 		sy := clampSpan(y, r.Min.Y, r.Max.Y-1)
 		src := c.Pix[c.PixOffset(r.Min.X, sy):]
 		row := c.Pix[c.PixOffset(0, y):]

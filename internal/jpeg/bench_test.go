@@ -2,6 +2,7 @@ package jpeg
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	stdjpeg "image/jpeg"
 	"syscall"
@@ -38,7 +39,10 @@ func BenchmarkDecode(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/scale%d", file, s), func(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(data)))
-				opts := &Options{Scale: s}
+				// Polled as a server polls its request's context.
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				opts := &Options{Scale: s, Interrupt: ctx.Err}
 				cpu := cpuTime(b)
 				for b.Loop() {
 					if _, err := Decode(data, opts); err != nil {

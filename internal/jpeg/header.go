@@ -84,6 +84,16 @@ type decoder struct {
 	slot      [64]int8 // progressive: coefSlots(bs)
 	br        bitReader
 	blk       [64]int32
+
+	interrupt func() error // Options.Interrupt, or nil
+}
+
+// poll returns the error of the caller's Interrupt, if it has one.
+func (d *decoder) poll() error {
+	if d.interrupt == nil {
+		return nil
+	}
+	return d.interrupt()
 }
 
 func be16(b []byte) int { return int(b[0])<<8 | int(b[1]) }

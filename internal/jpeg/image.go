@@ -79,6 +79,11 @@ func (d *decoder) cmyk(rect image.Rectangle) (image.Image, error) {
 	ycck := d.adobeTransform != 0
 	var rows [4][]byte
 	for y := 0; y < h; y++ {
+		if y%64 == 0 {
+			if err := d.poll(); err != nil {
+				return nil, err
+			}
+		}
 		for i := range rows {
 			c := &d.comp[i]
 			sy := y * c.v / d.vmax

@@ -59,6 +59,14 @@ type Options struct {
 	// size), 2, 4 or 8. The decoded image is ceil(Width/Scale) x
 	// ceil(Height/Scale).
 	Scale int
+	// Interrupt, when set, is called before each row of MCUs (or of
+	// blocks) of every scan and of the final inverse DCT, possibly from
+	// several goroutines at once. When it returns an error the decode
+	// stops and Decode returns that error unchanged. It lets a caller
+	// abandon a decode nobody waits for: pass a function returning
+	// ctx.Err(). It must be cheap; a row of MCUs takes tens of
+	// microseconds to decode.
+	Interrupt func() error
 }
 
 // DecodeConfig parses the headers up to the frame header and returns the
@@ -104,15 +112,19 @@ func DecodeConfig(data []byte) (Config, error) {
 // wrapping [ErrUnsupported].
 func Decode(data []byte, opts *Options) (image.Image, error) {
 	scale := 1
-	if opts != nil && opts.Scale != 0 {
-		scale = opts.Scale
+	var interrupt func() error
+	if opts != nil {
+		if opts.Scale != 0 {
+			scale = opts.Scale
+		}
+		interrupt = opts.Interrupt
 	}
 	switch scale {
 	case 1, 2, 4, 8:
 	default:
 		return nil, fmt.Errorf("jpeg: invalid scale %d (want 1, 2, 4 or 8)", scale)
 	}
-	d := decoder{data: data, scale: scale, bs: 8 / scale}
+	d := decoder{data: data, scale: scale, bs: 8 / scale, interrupt: interrupt}
 	if err := d.parse(false); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,9 @@
 package jpeg
 
-import "math/bits"
+import (
+	"math/bits"
+	"sync/atomic"
+)
 
 // coefSlots maps each zig-zag index to its position in a block's stored
 // bs x bs coefficients, or -1 for coefficients that are not stored.
@@ -26,6 +29,9 @@ func (d *decoder) scanProgressive(sc []scanComp, ss, se, ah, al int) error {
 	single := len(sc) == 1
 	left := d.restartInterval
 	for my := 0; my < ny; my++ {
+		if err := d.poll(); err != nil {
+			return err
+		}
 		for mx := 0; mx < nx; mx++ {
 			skip, stop, err := d.beginUnit(sc, &left)
 			if err != nil || stop {
@@ -88,6 +94,9 @@ func (d *decoder) scanAC(sc []scanComp, ss, se, ah, al int) error {
 	nn := d.bs * d.bs
 	left := d.restartInterval
 	for by := 0; by < c.cbh; by++ {
+		if err := d.poll(); err != nil {
+			return err
+		}
 		for bx := 0; bx < c.cbw; bx++ {
 			skip, stop, err := d.beginUnit(sc, &left)
 			if err != nil || stop {
@@ -325,9 +334,18 @@ func (d *decoder) finish() error {
 			return formatError("component uses an undefined quantization table")
 		}
 		q := naturalQuant(&d.quant[c.tq])
+		var stopped atomic.Pointer[error]
 		forRanges(c.cbh, c.cbw*c.cbh, func(lo, hi int) {
 			var blk [64]int16
 			for by := lo; by < hi; by++ {
+				if stopped.Load() != nil {
+					return
+				}
+				if err := d.poll(); err != nil {
+					e := err // escapes to the heap only here
+					stopped.CompareAndSwap(nil, &e)
+					return
+				}
 				for bx := 0; bx < c.cbw; bx++ {
 					bi := by*c.bw + bx
 					b := c.coef[bi*nn : bi*nn+nn]
@@ -343,6 +361,9 @@ func (d *decoder) finish() error {
 				}
 			}
 		})
+		if err := stopped.Load(); err != nil {
+			return *err
+		}
 	}
 	return nil
 }

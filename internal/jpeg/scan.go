@@ -237,6 +237,11 @@ func (d *decoder) decodeMCUs(br *bitReader, blk *[64]int32, sc []scanComp, nx, f
 			return nil
 		}
 		mx, my := m%nx, m/nx
+		if mx == 0 {
+			if err := d.poll(); err != nil {
+				return err
+			}
+		}
 		for i := range sc {
 			s := &sc[i]
 			c := s.c

@@ -67,6 +67,10 @@ const bandRows = vertGroup
 // the calling goroutine alone: about 100µs.
 const smallWork = 100_000
 
+// bandWork bounds the estimated cost of one band, about 5ms, so that a
+// check between bands (see ResizeCheck) stops a large resize promptly.
+const bandWork = 5_000_000
+
 // job holds everything one Resize needs besides the output image. Jobs are
 // reused with all their buffers; a job is used by one Resize at a time.
 type job struct {
@@ -88,6 +92,25 @@ type job struct {
 	scratch []scratch // per worker
 	wg      sync.WaitGroup
 	work    func() // j.run, bound once so that starting a worker does not allocate
+
+	check func() error          // ResizeCheck's check, or nil
+	err   atomic.Pointer[error] // the first error check returned
+}
+
+// stopped calls j's check, if any, and reports whether the resize must stop:
+// the check failed now or earlier.
+func (j *job) stopped() bool {
+	if j.check == nil {
+		return false
+	}
+	if j.err.Load() != nil {
+		return true
+	}
+	if err := j.check(); err != nil {
+		j.err.CompareAndSwap(nil, &err)
+		return true
+	}
+	return false
 }
 
 // free holds the jobs not in use, with all their buffers. Like a
@@ -129,6 +152,8 @@ func putJob(j *job) {
 		j.planes[i] = planeJob{}
 	}
 	j.nplanes = 0
+	j.check = nil
+	j.err.Store(nil)
 	free.watch.Do(watchGC)
 	free.Lock()
 	free.hot = append(free.hot, j)
@@ -302,8 +327,12 @@ func (j *job) execute(cost float64) {
 			if n == 0 {
 				continue
 			}
-			// About four bands per worker so that they even out.
+			// About four bands per worker so that they even out, and
+			// none much longer than bandWork.
 			band := max(1, (n+4*workers-1)/(4*workers))
+			if cost > bandWork {
+				band = max(1, min(band, int(float64(n)*bandWork/cost)))
+			}
 			if p.mode == modeVH {
 				band = (band + bandRows - 1) / bandRows * bandRows
 			}
@@ -311,7 +340,7 @@ func (j *job) execute(cost float64) {
 				j.tasks = append(j.tasks, task{int32(i), int32(y), int32(min(y+band, n))})
 			}
 		}
-		if len(j.tasks) == 0 {
+		if len(j.tasks) == 0 || j.stopped() {
 			break
 		}
 		j.phase = phase
@@ -333,7 +362,7 @@ func (j *job) run() {
 	s := &j.scratch[j.workers.Add(1)-1]
 	for {
 		i := int(j.next.Add(1) - 1)
-		if i >= len(j.tasks) {
+		if i >= len(j.tasks) || j.stopped() {
 			return
 		}
 		t := j.tasks[i]

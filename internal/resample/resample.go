@@ -32,19 +32,42 @@ const maxPixels = 1 << 30
 // Resize returns nil if w or h is not positive, if w*h exceeds 1<<30, or if
 // src is empty. It is safe to call from several goroutines at once.
 func Resize(src image.Image, w, h int, f Filter) image.Image {
-	return resize(src, w, h, f, modeAuto)
+	img, _ := resize(src, w, h, f, modeAuto, nil)
+	return img
 }
 
-// resize is Resize with the order of the passes forced to order (modeVH or
-// modeHV) when both axes change, for tests; modeAuto lets the planner choose.
-func resize(src image.Image, w, h int, f Filter, order mode) image.Image {
+// ResizeCheck is [Resize] with a check, called between bands of rows of a
+// few milliseconds of work each, possibly from several goroutines at once.
+// When it returns an error the resize stops and ResizeCheck returns nil and
+// that error, unchanged. It lets a caller abandon a resize nobody waits
+// for: pass a function returning ctx.Err(). A nil check never stops.
+// The result is nil, with a nil error, where Resize's is nil.
+func ResizeCheck(src image.Image, w, h int, f Filter, check func() error) (image.Image, error) {
+	return resize(src, w, h, f, modeAuto, check)
+}
+
+// resize is ResizeCheck with the order of the passes forced to order (modeVH
+// or modeHV) when both axes change, for tests; modeAuto lets the planner
+// choose.
+func resize(src image.Image, w, h int, f Filter, order mode, check func() error) (image.Image, error) {
 	b := src.Bounds()
 	if w <= 0 || h <= 0 || b.Empty() || int64(w)*int64(h) > maxPixels {
-		return nil
+		return nil, nil
 	}
 	j := getJob()
 	defer putJob(j)
 	j.order = order
+	j.check = check
+	img := j.image(src, w, h, f)
+	if j.stopped() {
+		return nil, *j.err.Load()
+	}
+	return img, nil
+}
+
+// image resizes src of any type to w x h.
+func (j *job) image(src image.Image, w, h int, f Filter) image.Image {
+	b := src.Bounds()
 	switch s := src.(type) {
 	case *image.YCbCr:
 		return j.ycbcr(s, w, h, f)
@@ -66,7 +89,7 @@ func resize(src image.Image, w, h int, f Filter, order mode) image.Image {
 			sp = j.premultiply(sp)
 		}
 		dp := j.rgba(sp, dst.Pix, dst.Stride, w, h, op, f)
-		if !op {
+		if !op && !j.stopped() {
 			unpremultiply(dp)
 		}
 		return dst
@@ -103,7 +126,7 @@ func planeOf(pix []byte, stride int, r image.Rectangle) plane {
 func (j *job) rgba(sp plane, pix []byte, stride, w, h int, opaque bool, f Filter) plane {
 	dp := plane{pix: pix, stride: stride, w: w, h: h}
 	j.resize(sp, dp, 4, opaque, f)
-	if !opaque && f.At != nil {
+	if !opaque && f.At != nil && !j.stopped() {
 		clampToAlpha(dp)
 	}
 	return dp

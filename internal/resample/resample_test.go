@@ -418,7 +418,7 @@ func check(t *testing.T, src image.Image, w, h int, f Filter) {
 	}
 	for _, order := range []mode{modeAuto, modeVH, modeHV} {
 		name := map[mode]string{modeAuto: "planned", modeVH: "vertical first", modeHV: "horizontal first"}[order]
-		got := resize(src, w, h, f, order)
+		got, _ := resize(src, w, h, f, order, nil)
 		if got == nil {
 			t.Fatalf("%s: Resize returned nil", name)
 		}
