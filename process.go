@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/rendition-go/rendition/cache"
@@ -128,15 +127,17 @@ type keys struct {
 
 func (h *Handler) keys(req Request) keys {
 	prefix := h.prefix(req.Key)
-	var transformation strings.Builder
-	transformation.WriteString(req.Params.Encode())
+	// On the stack unless the transformation is long: a cache hit pays no
+	// allocation for it.
+	transformation := make([]byte, 0, 512)
+	transformation = append(transformation, req.Params.Encode()...)
 	for _, p := range req.Then {
-		transformation.WriteString("\x00then\x00")
-		transformation.WriteString(p.Encode())
+		transformation = append(transformation, "\x00then\x00"...)
+		transformation = append(transformation, p.Encode()...)
 	}
-	transformation.WriteString("\x00options=")
-	transformation.WriteString(h.fingerprint)
-	deriv := sha256.Sum256([]byte(transformation.String()))
+	transformation = append(transformation, "\x00options="...)
+	transformation = append(transformation, h.fingerprint...)
+	deriv := sha256.Sum256(transformation)
 	return keys{prefix: prefix, original: prefix + "o", derivative: prefix + "d" + hex.EncodeToString(deriv[:16])}
 }
 
