@@ -310,13 +310,10 @@ func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.
 		if o.modTime.IsZero() {
 			o.modTime = start
 		}
-		if o.expires.After(start) && !h.purges.after(k.prefix, ticket) {
-			err := h.originals.Set(ctx, k.original, &cache.Entry{Data: data, ContentType: o.contentType,
+		if o.expires.After(start) {
+			h.set(ctx, h.originals, k.prefix, k.original, ticket, &cache.Entry{Data: data, ContentType: o.contentType,
 				ETag: o.etag, ModTime: o.modTime, FreshUntil: o.expires,
 				Expires: o.expires.Add(max(h.opts.StaleWhileRevalidate, h.opts.StaleIfError))})
-			if err != nil {
-				h.opts.Logger.Warn("origin cache set failed", "key", k.original, "err", err)
-			}
 		}
 		return o, nil
 	})
@@ -460,15 +457,12 @@ func etag(data []byte) string {
 // original was purged after ticket was taken. A failing cache is logged,
 // never a client error.
 func (h *Handler) store(ctx context.Context, k keys, ticket uint64, res *Result) {
-	if !res.Expires.After(h.now()) || h.purges.after(k.prefix, ticket) {
+	if !res.Expires.After(h.now()) {
 		return
 	}
-	err := h.cache.Set(ctx, k.derivative, &cache.Entry{
+	h.set(ctx, h.cache, k.prefix, k.derivative, ticket, &cache.Entry{
 		Data: res.Data, ContentType: res.ContentType, ETag: res.ETag, ModTime: res.ModTime, Expires: res.Expires,
 	})
-	if err != nil {
-		h.opts.Logger.Warn("cache set failed", "key", k.derivative, "err", err)
-	}
 }
 
 // storeError caches an error answer for as long as errorTTL allows: not at
@@ -477,15 +471,32 @@ func (h *Handler) store(ctx context.Context, k keys, ticket uint64, res *Result)
 func (h *Handler) storeError(ctx context.Context, k keys, ticket uint64, err error, srcKey string) {
 	e := classify(err, srcKey)
 	ttl := h.errorTTL(e)
-	if ttl <= 0 || ctx.Err() != nil || h.purges.after(k.prefix, ticket) {
+	if ttl <= 0 || ctx.Err() != nil {
 		return
 	}
-	err = h.cache.Set(ctx, k.derivative, &cache.Entry{
+	h.set(ctx, h.cache, k.prefix, k.derivative, ticket, &cache.Entry{
 		Data: []byte(e.Message), ContentType: "text/plain; charset=utf-8",
 		Status: e.Status, ErrorCode: e.Code, Expires: h.now().Add(ttl),
 	})
-	if err != nil {
-		h.opts.Logger.Warn("cache set failed", "key", k.derivative, "err", err)
+}
+
+// set writes e under key, of prefix, to c unless prefix was purged after
+// ticket. A purge may come while the entry is being written, after its
+// prefix deletion has passed the key: the log is read again once the entry
+// is written, and the entry deleted if a purge came. A purge marked after
+// that second look deletes its prefix after the entry was written. A
+// failing cache is logged, never a client error.
+func (h *Handler) set(ctx context.Context, c cache.Cache, prefix, key string, ticket uint64, e *cache.Entry) {
+	if h.purges.after(prefix, ticket) {
+		return
+	}
+	if err := c.Set(ctx, key, e); err != nil {
+		h.opts.Logger.Warn("cache set failed", "key", key, "err", err)
+	}
+	if h.purges.after(prefix, ticket) {
+		if err := c.Delete(ctx, key); err != nil {
+			h.opts.Logger.Warn("cache delete failed", "key", key, "err", err)
+		}
 	}
 }
 
