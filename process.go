@@ -241,14 +241,14 @@ func (h *Handler) original(ctx context.Context, k keys, key string) (*original, 
 			// see the stale copy.
 			h.stats.staleServed.Add(1)
 			go func() {
-				if _, err := h.refresh(context.WithoutCancel(ctx), k, key, e); err != nil {
+				if _, err := h.refresh(context.WithoutCancel(ctx), k, key, e, ticket); err != nil {
 					h.opts.Logger.Warn("background refresh failed", "key", key, "err", err)
 				}
 			}()
 			return cachedOriginal(e, now, ticket), nil
 		}
 	}
-	o, err := h.refresh(ctx, k, key, e)
+	o, err := h.refresh(ctx, k, key, e, ticket)
 	if err != nil && e != nil && originFailed(err) && now.Before(e.FreshUntil.Add(h.opts.StaleIfError)) {
 		h.stats.staleServed.Add(1)
 		h.opts.Logger.Warn("serving a stale original: the origin failed", "key", key, "err", err)
@@ -284,13 +284,21 @@ func originFailed(err error) bool {
 // and stores it in the origin cache, fresh for the TTL policy's lifetime and
 // kept for the stale windows after it. With a stale copy, the request is
 // conditional when the source supports it: an unchanged original keeps its
-// bytes and gets a new lifetime.
-func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.Entry) (*original, error) {
+// bytes and gets a new lifetime. ticket is the purge ticket taken before
+// stale was read (or found missing): a copy purged since is not made fresh
+// again by a 304, and the original is read in full instead.
+func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.Entry, ticket uint64) (*original, error) {
 	// A refresh that ended between the caller's look at the origin cache
 	// and Do is shared too: the group keeps its result for flightLinger.
 	o, err := h.originFlights.Do(ctx, k.original, func(ctx context.Context) (*original, error) {
-		ticket, start := h.purges.ticket(), h.now()
+		start := h.now()
 		obj, data, err := h.fetch(ctx, key, stale)
+		if errors.Is(err, source.ErrNotModified) && h.purges.after(k.prefix, ticket) {
+			// The copy was purged since it was read: the purge asks for the
+			// original itself, which callers joining now share.
+			ticket = h.purges.ticket()
+			obj, data, err = h.fetch(ctx, key, nil)
+		}
 		if errors.Is(err, source.ErrNotModified) && stale != nil {
 			// The copy's lifetime comes from the 304's Cache-Control.
 			var nm *source.NotModifiedError
