@@ -582,3 +582,65 @@ func TestOriginFailuresAreCachedForSeconds(t *testing.T) {
 		t.Fatalf("%v after the origin recovered: %d, want 200", OriginFailureTTL+time.Second, r.Code)
 	}
 }
+
+// setHoldingCache holds its first Set once armed, after the handler decided
+// to store the entry, until release is closed.
+type setHoldingCache struct {
+	cache.Cache
+	armed   atomic.Bool
+	holding chan struct{}
+	release chan struct{}
+}
+
+func (c *setHoldingCache) Set(ctx context.Context, key string, e *cache.Entry) error {
+	if c.armed.CompareAndSwap(true, false) {
+		c.holding <- struct{}{}
+		<-c.release
+	}
+	return c.Cache.Set(ctx, key, e)
+}
+
+func (c *setHoldingCache) DeletePrefix(ctx context.Context, prefix string) error {
+	return c.Cache.(cache.Purger).DeletePrefix(ctx, prefix)
+}
+
+// TestPurgeDuringStore: a purge that comes while a derivative or an
+// original made before it is being written to its cache still removes it:
+// the next request renders the new original.
+func TestPurgeDuringStore(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts func(c cache.Cache) *Options
+	}{
+		{"derivative", func(c cache.Cache) *Options { return &Options{Cache: c} }},
+		{"original", func(c cache.Cache) *Options { return &Options{Originals: c} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := &origin{photo: encodeJPEG(t, quadrants(64, 48))}
+			hold := &setHoldingCache{Cache: cache.NewMemory(nil), holding: make(chan struct{}), release: make(chan struct{})}
+			opts := tc.opts(hold)
+			h := newHandler(t, src, opts)
+			hold.armed.Store(true)
+			done := make(chan response, 1)
+			go func() { done <- get(t, h, "/a.jpg?w=12") }()
+			<-hold.holding
+			if err := h.Purge(context.Background(), "a.jpg"); err != nil {
+				t.Fatal(err)
+			}
+			src.photo = encodeJPEG(t, quadrants(48, 64))
+			close(hold.release)
+			if r := <-done; r.Code != http.StatusOK {
+				t.Fatalf("the request made before the purge: %d %s", r.Code, r.Body)
+			}
+			// Another derivative goes through the origin cache; the same
+			// URL through the derivative cache.
+			for _, target := range []string{"/a.jpg?w=12", "/a.jpg?w=24"} {
+				r := get(t, h, target)
+				if _, cfg := r.image(); cfg.Height != cfg.Width*4/3 {
+					t.Errorf("%s after the purge: %dx%d, X-Cache %s; want the new original's proportions",
+						target, cfg.Width, cfg.Height, r.Header().Get("X-Cache"))
+				}
+			}
+		})
+	}
+}

@@ -41,3 +41,17 @@ func TestKeysCoverRenderOptions(t *testing.T) {
 		t.Error("the default kernel spelled out changes the key")
 	}
 }
+
+// TestKeysAllocations: naming a derivative, which every cache hit does,
+// allocates the key strings, not a growing buffer for the render options'
+// fingerprint.
+func TestKeysAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes allocations")
+	}
+	h := newHandler(t, source.NewFS(testFS(t)), nil)
+	req := Request{Key: "photo.jpg", Params: transform.Params{Width: 300}}
+	if n := testing.AllocsPerRun(100, func() { h.keys(req) }); n > 5 {
+		t.Errorf("keys allocates %v times per call, want at most 5", n)
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/rendition-go/rendition/cache"
@@ -128,15 +127,17 @@ type keys struct {
 
 func (h *Handler) keys(req Request) keys {
 	prefix := h.prefix(req.Key)
-	var transformation strings.Builder
-	transformation.WriteString(req.Params.Encode())
+	// On the stack unless the transformation is long: a cache hit pays no
+	// allocation for it.
+	transformation := make([]byte, 0, 512)
+	transformation = append(transformation, req.Params.Encode()...)
 	for _, p := range req.Then {
-		transformation.WriteString("\x00then\x00")
-		transformation.WriteString(p.Encode())
+		transformation = append(transformation, "\x00then\x00"...)
+		transformation = append(transformation, p.Encode()...)
 	}
-	transformation.WriteString("\x00options=")
-	transformation.WriteString(h.fingerprint)
-	deriv := sha256.Sum256([]byte(transformation.String()))
+	transformation = append(transformation, "\x00options="...)
+	transformation = append(transformation, h.fingerprint...)
+	deriv := sha256.Sum256(transformation)
 	return keys{prefix: prefix, original: prefix + "o", derivative: prefix + "d" + hex.EncodeToString(deriv[:16])}
 }
 
@@ -240,14 +241,14 @@ func (h *Handler) original(ctx context.Context, k keys, key string) (*original, 
 			// see the stale copy.
 			h.stats.staleServed.Add(1)
 			go func() {
-				if _, err := h.refresh(context.WithoutCancel(ctx), k, key, e); err != nil {
+				if _, err := h.refresh(context.WithoutCancel(ctx), k, key, e, ticket); err != nil {
 					h.opts.Logger.Warn("background refresh failed", "key", key, "err", err)
 				}
 			}()
 			return cachedOriginal(e, now, ticket), nil
 		}
 	}
-	o, err := h.refresh(ctx, k, key, e)
+	o, err := h.refresh(ctx, k, key, e, ticket)
 	if err != nil && e != nil && originFailed(err) && now.Before(e.FreshUntil.Add(h.opts.StaleIfError)) {
 		h.stats.staleServed.Add(1)
 		h.opts.Logger.Warn("serving a stale original: the origin failed", "key", key, "err", err)
@@ -283,13 +284,21 @@ func originFailed(err error) bool {
 // and stores it in the origin cache, fresh for the TTL policy's lifetime and
 // kept for the stale windows after it. With a stale copy, the request is
 // conditional when the source supports it: an unchanged original keeps its
-// bytes and gets a new lifetime.
-func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.Entry) (*original, error) {
+// bytes and gets a new lifetime. ticket is the purge ticket taken before
+// stale was read (or found missing): a copy purged since is not made fresh
+// again by a 304, and the original is read in full instead.
+func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.Entry, ticket uint64) (*original, error) {
 	// A refresh that ended between the caller's look at the origin cache
 	// and Do is shared too: the group keeps its result for flightLinger.
 	o, err := h.originFlights.Do(ctx, k.original, func(ctx context.Context) (*original, error) {
-		ticket, start := h.purges.ticket(), h.now()
+		start := h.now()
 		obj, data, err := h.fetch(ctx, key, stale)
+		if errors.Is(err, source.ErrNotModified) && h.purges.after(k.prefix, ticket) {
+			// The copy was purged since it was read: the purge asks for the
+			// original itself, which callers joining now share.
+			ticket = h.purges.ticket()
+			obj, data, err = h.fetch(ctx, key, nil)
+		}
 		if errors.Is(err, source.ErrNotModified) && stale != nil {
 			// The copy's lifetime comes from the 304's Cache-Control.
 			var nm *source.NotModifiedError
@@ -309,13 +318,10 @@ func (h *Handler) refresh(ctx context.Context, k keys, key string, stale *cache.
 		if o.modTime.IsZero() {
 			o.modTime = start
 		}
-		if o.expires.After(start) && !h.purges.after(k.prefix, ticket) {
-			err := h.originals.Set(ctx, k.original, &cache.Entry{Data: data, ContentType: o.contentType,
+		if o.expires.After(start) {
+			h.set(ctx, h.originals, k.prefix, k.original, ticket, &cache.Entry{Data: data, ContentType: o.contentType,
 				ETag: o.etag, ModTime: o.modTime, FreshUntil: o.expires,
 				Expires: o.expires.Add(max(h.opts.StaleWhileRevalidate, h.opts.StaleIfError))})
-			if err != nil {
-				h.opts.Logger.Warn("origin cache set failed", "key", k.original, "err", err)
-			}
 		}
 		return o, nil
 	})
@@ -459,15 +465,12 @@ func etag(data []byte) string {
 // original was purged after ticket was taken. A failing cache is logged,
 // never a client error.
 func (h *Handler) store(ctx context.Context, k keys, ticket uint64, res *Result) {
-	if !res.Expires.After(h.now()) || h.purges.after(k.prefix, ticket) {
+	if !res.Expires.After(h.now()) {
 		return
 	}
-	err := h.cache.Set(ctx, k.derivative, &cache.Entry{
+	h.set(ctx, h.cache, k.prefix, k.derivative, ticket, &cache.Entry{
 		Data: res.Data, ContentType: res.ContentType, ETag: res.ETag, ModTime: res.ModTime, Expires: res.Expires,
 	})
-	if err != nil {
-		h.opts.Logger.Warn("cache set failed", "key", k.derivative, "err", err)
-	}
 }
 
 // storeError caches an error answer for as long as errorTTL allows: not at
@@ -476,15 +479,32 @@ func (h *Handler) store(ctx context.Context, k keys, ticket uint64, res *Result)
 func (h *Handler) storeError(ctx context.Context, k keys, ticket uint64, err error, srcKey string) {
 	e := classify(err, srcKey)
 	ttl := h.errorTTL(e)
-	if ttl <= 0 || ctx.Err() != nil || h.purges.after(k.prefix, ticket) {
+	if ttl <= 0 || ctx.Err() != nil {
 		return
 	}
-	err = h.cache.Set(ctx, k.derivative, &cache.Entry{
+	h.set(ctx, h.cache, k.prefix, k.derivative, ticket, &cache.Entry{
 		Data: []byte(e.Message), ContentType: "text/plain; charset=utf-8",
 		Status: e.Status, ErrorCode: e.Code, Expires: h.now().Add(ttl),
 	})
-	if err != nil {
-		h.opts.Logger.Warn("cache set failed", "key", k.derivative, "err", err)
+}
+
+// set writes e under key, of prefix, to c unless prefix was purged after
+// ticket. A purge may come while the entry is being written, after its
+// prefix deletion has passed the key: the log is read again once the entry
+// is written, and the entry deleted if a purge came. A purge marked after
+// that second look deletes its prefix after the entry was written. A
+// failing cache is logged, never a client error.
+func (h *Handler) set(ctx context.Context, c cache.Cache, prefix, key string, ticket uint64, e *cache.Entry) {
+	if h.purges.after(prefix, ticket) {
+		return
+	}
+	if err := c.Set(ctx, key, e); err != nil {
+		h.opts.Logger.Warn("cache set failed", "key", key, "err", err)
+	}
+	if h.purges.after(prefix, ticket) {
+		if err := c.Delete(ctx, key); err != nil {
+			h.opts.Logger.Warn("cache delete failed", "key", key, "err", err)
+		}
 	}
 }
 

@@ -3,7 +3,6 @@ package rendition
 import (
 	"context"
 	"errors"
-	"github.com/rendition-go/rendition/internal/testclock"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -11,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rendition-go/rendition/cache"
+	"github.com/rendition-go/rendition/internal/testclock"
 	"github.com/rendition-go/rendition/source"
 )
 
@@ -169,3 +170,69 @@ func TestRevalidationTakesTheLifetimeOf304(t *testing.T) {
 type tWriter struct{ t *testing.T }
 
 func (w tWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
+
+// revalidatingOrigin is an origin whose conditional requests are always
+// answered 304, as an origin whose validators did not change with the
+// bytes (a Last-Modified of the same second) answers them.
+type revalidatingOrigin struct {
+	origin
+	conditional atomic.Int32
+}
+
+func (o *revalidatingOrigin) OpenIfChanged(ctx context.Context, key, etag string, modTime time.Time) (*source.Object, error) {
+	o.conditional.Add(1)
+	return nil, &source.NotModifiedError{}
+}
+
+// TestPurgeOutlivesStaleRevalidation: a stale copy read before a purge is
+// not made fresh again by the revalidation it triggers: after the purge
+// the original is read in full.
+func TestPurgeOutlivesStaleRevalidation(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		past time.Duration // how far past the copy's lifetime
+	}{
+		{"in the background", time.Minute},  // within stale-while-revalidate
+		{"before answering", 3 * time.Hour}, // kept for stale-if-error
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := testclock.New(time.Unix(1_800_000_000, 0))
+			// The handler's clock holds its first reading once armed: the
+			// first it takes in a request is after the stale copy was read.
+			var armed atomic.Bool
+			reading, resume := make(chan struct{}), make(chan struct{})
+			now := func() time.Time {
+				if armed.CompareAndSwap(true, false) {
+					reading <- struct{}{}
+					<-resume
+				}
+				return clock.Now()
+			}
+			src := &revalidatingOrigin{origin: origin{photo: encodeJPEG(t, quadrants(64, 48))}}
+			h := newHandler(t, src, &Options{TTL: time.Hour, StaleWhileRevalidate: time.Hour, StaleIfError: 4 * time.Hour, Now: now,
+				Cache:     cache.NewMemory(&cache.MemoryOptions{Now: clock.Now}),
+				Originals: cache.NewMemory(&cache.MemoryOptions{Now: clock.Now})})
+			get(t, h, "/a.jpg?w=12")
+			clock.Advance(time.Hour + tc.past)
+			armed.Store(true)
+			done := make(chan response, 1)
+			go func() { done <- get(t, h, "/a.jpg?w=24") }()
+			<-reading
+			if err := h.Purge(context.Background(), "a.jpg"); err != nil {
+				t.Fatal(err)
+			}
+			src.photo = encodeJPEG(t, quadrants(48, 64))
+			close(resume)
+			<-done
+			waitUntil(t, "the revalidation", func() bool { return src.conditional.Load() == 1 })
+			// Join the revalidation, which is under way or kept, to wait
+			// for its end.
+			h.originFlights.Do(context.Background(), h.keys(Request{Key: "a.jpg"}).original,
+				func(context.Context) (*original, error) { return &original{}, nil })
+			r := get(t, h, "/a.jpg?w=30")
+			if _, cfg := r.image(); cfg.Height != 40 {
+				t.Errorf("after the purge: %dx%d, want 30x40 (the new original)", cfg.Width, cfg.Height)
+			}
+		})
+	}
+}
