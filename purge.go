@@ -217,6 +217,12 @@ func decodePurge(body []byte) (purgeRequest, error) {
 				"attributes": func(name string) error {
 					return decodeObject(dec, name, map[string]func(string) error{
 						"url": func(name string) error { return decodeString(dec, name, &req.URL) },
+						// imgix's optional attributes, accepted and checked
+						// but of no consequence here: a purge always
+						// removes every derivative of the original (what
+						// sub_image asks for), and a Handler has one source.
+						"sub_image": func(name string) error { return decodeBool(dec, name) },
+						"source_id": func(name string) error { var id string; return decodeString(dec, name, &id) },
 					})
 				},
 			})
@@ -277,6 +283,18 @@ func decodeObject(dec *json.Decoder, name string, members map[string]func(string
 	}
 	_, err := dec.Token() // the closing '}'
 	return err
+}
+
+// decodeBool reads the boolean value of the member called name.
+func decodeBool(dec *json.Decoder, name string) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if _, ok := t.(bool); !ok {
+		return &memberError{member: name, problem: "must be true or false"}
+	}
+	return nil
 }
 
 // decodeString reads the string value of the member called name into s.

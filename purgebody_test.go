@@ -47,6 +47,11 @@ func TestPurgeBodyStrict(t *testing.T) {
 	if r := post(good); r.Code != http.StatusOK {
 		t.Fatalf("%s: %d %s", good, r.Code, r.Body)
 	}
+	// imgix's optional attributes are accepted.
+	const imgix = `{"data": {"type": "purges", "attributes": {"url": "https://x/photo.jpg", "source_id": "5f3c", "sub_image": true}}}`
+	if r := post(imgix); r.Code != http.StatusOK {
+		t.Fatalf("%s: %d %s", imgix, r.Code, r.Body)
+	}
 	for _, tt := range []struct{ body, want string }{
 		{`{"data": {"type": "purges", "attributes": {"URL": "https://x/photo.jpg"}}}`, `"data.attributes.URL" is unknown`},
 		{`{"data": {"type": "purges", "attributes": {"url": "https://x/photo.jpg", "URL": "https://x/other.jpg"}}}`, `"data.attributes.URL" is unknown`},
@@ -55,7 +60,7 @@ func TestPurgeBodyStrict(t *testing.T) {
 		{`{"Data": {"type": "purges", "attributes": {"url": "https://x/photo.jpg"}}}`, `"Data" is unknown`},
 		{`{"data": {"Type": "purges", "attributes": {"url": "https://x/photo.jpg"}}}`, `"data.Type" is unknown`},
 		{`{"data": {"type": "purges", "attributes": {"url": "https://x/photo.jpg"}}, "meta": {}}`, `"meta" is unknown`},
-		{`{"data": {"type": "purges", "attributes": {"url": "https://x/photo.jpg", "sub_image": true}}}`, `"data.attributes.sub_image" is unknown`},
+		{`{"data": {"type": "purges", "attributes": {"url": "https://x/photo.jpg", "sub_image": "yes"}}}`, `"data.attributes.sub_image" must be true or false`},
 		{`{"data": {"type": "purges", "attributes": {"url": 7}}}`, `"data.attributes.url" must be a string`},
 		{`{"data": {"type": "purges", "attributes": []}}`, `"data.attributes" must be a JSON object`},
 		{`[]`, `the body must be a JSON object`},
