@@ -37,7 +37,9 @@ func defaultQualityFor(a Auto) int {
 //     already includes the dpr). With w (or max-w) it can only lower what
 //     they give, times dpr; without them it is capped at the source's width,
 //     as if max-w were the source's width. A fixed height scales with the
-//     width. When it applies, the DPR hint is ignored.
+//     width. Where min-w, ar or the fit would still make the output wider or
+//     taller than without the hint, the layout ignores it. When it applies,
+//     the DPR hint is ignored.
 //   - ch=dpr: h.DPR replaces dpr when it is lower than the URL's dpr; with
 //     no dpr in the URL it may raise the output only up to the source's size
 //     (never below dpr 1). Without w or h, dpr changes nothing and the hint

@@ -88,7 +88,7 @@ func TestHintsNeverExceedTheURL(t *testing.T) {
 		{"ch=width&w=0.25", Hints{Width: 4000}, image.Pt(160, 120)},
 		{"ch=width&max-w=200&h=100", Hints{Width: 4000}, image.Pt(200, 150)},
 		{"ch=width", Hints{Width: 8000}, src},
-		{"ch=width&h=100&fit=crop", Hints{Width: 8000}, image.Pt(640, 100)},
+		{"ch=width&h=100&fit=crop", Hints{Width: 8000}, image.Pt(133, 100)},
 		{"ch=width&rect=0,0,320,240", Hints{Width: 8000}, image.Pt(320, 240)},
 		{"ch=dpr&w=300", Hints{DPR: 5}, src},
 		{"ch=dpr&w=300&h=300&fit=crop", Hints{DPR: 5}, image.Pt(480, 480)},
@@ -137,6 +137,50 @@ func TestHintedLayout(t *testing.T) {
 		}
 		if l.Canvas != tt.want {
 			t.Errorf("%s with %+v (%s): %v, want %v", tt.query, tt.hints, p, l.Canvas, tt.want)
+		}
+	}
+}
+
+// TestWidthHintOnlyLowers checks that a width hint never makes the output
+// wider or taller than the URL gives without hints, whatever the bounds,
+// ar, rect or fit around it.
+func TestWidthHintOnlyLowers(t *testing.T) {
+	src := image.Pt(640, 480)
+	queries := []string{
+		"ch=width",
+		"ch=width&max-w=2000",
+		"ch=width&max-w=2000&h=100&fit=crop",
+		"ch=width&min-w=1000",
+		"ch=width&min-w=1000&fit=crop&h=100",
+		"ch=width&ar=1:1&fit=crop",
+		"ch=width&ar=1:2&fit=crop",
+		"ch=width&ar=2:1&fit=fill&max-h=100",
+		"ch=width&h=100&fit=crop",
+		"ch=width&h=100&fit=scale",
+		"ch=width&h=100&fit=fill",
+		"ch=width&h=1000&fit=crop",
+		"ch=width&max-h=100&fit=crop",
+		"ch=width&h=0.5&fit=crop&rect=0,0,100,400",
+		"ch=width&w=300&min-h=400&fit=crop",
+		"ch=width&w=300&max-h=100&fit=crop",
+		"ch=width&w=0.5&dpr=2&fit=crop&h=0.5",
+		"ch=width&w=300&max-w=200&min-w=250",
+		"ch=width&fit=fillmax&h=100&min-w=500",
+	}
+	for _, q := range queries {
+		p := mustParse(t, q)
+		plain, err := PlanLayout(src, p, Limits{})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		for _, hw := range []int{1, 50, 100, 120, 133, 200, 320, 480, 640, 1000, 2000, 8192} {
+			l, err := PlanLayout(src, p.WithHints(Hints{Width: hw}), Limits{})
+			if err != nil {
+				t.Fatalf("%s with width %d: %v", q, hw, err)
+			}
+			if l.Canvas.X > plain.Canvas.X || l.Canvas.Y > plain.Canvas.Y {
+				t.Errorf("%s with width %d: %v, larger than %v without hints", q, hw, l.Canvas, plain.Canvas)
+			}
 		}
 	}
 }
