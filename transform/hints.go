@@ -1,5 +1,7 @@
 package transform
 
+import "math"
+
 // Hints are the client hints of one request that a URL may opt into with
 // ch= (see [Params.ClientHints]). A zero field means the hint is absent.
 // Reading them from HTTP headers is the caller's job. Hints is a plain
@@ -8,8 +10,8 @@ type Hints struct {
 	// Width is the width the image is displayed at, in device pixels
 	// (Sec-CH-Width, or Width). Values above 8192 count as 8192.
 	Width int
-	// DPR is the device pixel ratio (Sec-CH-DPR, or DPR). Values above 5
-	// count as 5.
+	// DPR is the device pixel ratio (Sec-CH-DPR, or DPR). It counts in
+	// hundredths, at least 0.01 and at most 5.
 	DPR float64
 	// SaveData reports that the user asked for reduced data usage
 	// (Save-Data: on).
@@ -63,7 +65,9 @@ func (p Params) WithHints(h Hints) Params {
 			p.WidthHint = w
 		}
 	case p.ClientHints&HintDPR != 0 && h.DPR > 0:
-		d := min(h.DPR, maxParamDPR)
+		// In hundredths, at least 0.01: finer values would give one URL
+		// any number of cache keys for outputs less than a pixel apart.
+		d := max(math.Round(min(h.DPR, maxParamDPR)*100)/100, 0.01)
 		switch {
 		case d >= dpr:
 			if p.DPR == 0 && d > 1 && (p.Width != 0 || p.Height != 0) {

@@ -184,3 +184,30 @@ func TestWidthHintOnlyLowers(t *testing.T) {
 		}
 	}
 }
+
+// TestDPRHintKeys checks that DPR hints differing by less than a hundredth
+// make one cache key, so that one signed URL has a bounded number of keys.
+func TestDPRHintKeys(t *testing.T) {
+	tests := []struct {
+		query string
+		dprs  []float64
+		want  string
+	}{
+		{"ch=dpr&w=100", []float64{2, 2.001, 2.0049, 1.995, 2.00000001}, "ch=dpr&hint-dpr=2&w=100"},
+		{"ch=dpr&w=100", []float64{2.625, 2.6251, 2.629}, "ch=dpr&hint-dpr=2.63&w=100"},
+		{"ch=dpr&w=100", []float64{1.001, 1.004}, "ch=dpr&w=100"},
+		{"ch=dpr&dpr=3&w=100", []float64{2.5, 2.501, 2.5049}, "ch=dpr&dpr=2.5&w=100"},
+		{"ch=dpr&dpr=3&w=100", []float64{2.999, 2.996}, "ch=dpr&dpr=3&w=100"},
+		{"ch=dpr&dpr=3&w=100", []float64{0.999, 1.001}, "ch=dpr&w=100"},
+		{"ch=dpr&w=100", []float64{0.001, 0.0001, 1e-300}, "ch=dpr&dpr=0.01&w=100"},
+	}
+	for _, tt := range tests {
+		p := mustParse(t, tt.query)
+		want := url.Values(must(url.ParseQuery(tt.want))).Encode()
+		for _, d := range tt.dprs {
+			if got := p.WithHints(Hints{DPR: d}).Encode(); got != want {
+				t.Errorf("%s with DPR %v: %q, want %q", tt.query, d, got, want)
+			}
+		}
+	}
+}
