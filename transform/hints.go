@@ -52,7 +52,9 @@ func defaultQualityFor(a Auto) int {
 // and DPRHint); everything else is resolved here. The result is canonical
 // as [ParseQuery]'s results are: a hint that changes nothing (a DPR of 1, a
 // width at or above a w in pixels, the default quality) leaves p as it was,
-// so it makes no second cache entry. WithHints only reads p.
+// so it makes no second cache entry. Only the layout knows whether a width
+// hint without w, or a DPR hint above 1 without dpr, changes anything: such
+// hints are kept. WithHints only reads p.
 func (p Params) WithHints(h Hints) Params {
 	dpr := p.DPR
 	if dpr == 0 {
