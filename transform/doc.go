@@ -135,14 +135,19 @@
 //
 //   - the width hint (device pixels) lowers w times dpr, or max-w times dpr;
 //     with neither, it is capped at the source's width, as if max-w were the
-//     source's width. A fixed h scales with it;
+//     source's width. A fixed h scales with it. Where min-w, ar or the fit
+//     would still make the output wider or taller than without the hint,
+//     the hint is ignored;
 //   - the DPR hint lowers dpr; with no dpr in the URL it may raise the
 //     output, but not beyond the source's size (and never below dpr=1);
 //   - Save-Data lowers the quality to 45 at most.
 //
 // The bounds that need the source's size are carried in [Params].WidthHint
 // and DPRHint and applied when the layout is planned. A hint that changes
-// nothing leaves Params unchanged, so it makes no second cache entry.
+// nothing leaves Params unchanged, so it makes no second cache entry, where
+// that can be told without the source: without w, a width hint at or above
+// the source's width is kept in Params, and ignored by the layout. The DPR
+// hint counts in hundredths.
 //
 // # Refused parameters
 //

@@ -76,6 +76,17 @@ func PlanLayout(src image.Point, p Params, lim Limits) (Layout, error) {
 	}
 	w, h := requestedBox(p, sw, sh, dpr, fit)
 	l := fitBox(region, w, h, fit, p)
+	if p.WidthHint > 0 {
+		// A width hint only lowers: where min-w, a max-w above the source's
+		// width, ar or a fit around a lone h would make the hinted output
+		// wider or taller than the URL gives without it, it is ignored.
+		plain := p
+		plain.WidthHint = 0
+		pw, ph := requestedBox(plain, sw, sh, dpr, fit)
+		if pl := fitBox(region, pw, ph, fit, plain); l.Canvas.X > pl.Canvas.X || l.Canvas.Y > pl.Canvas.Y {
+			w, h, l = pw, ph, pl
+		}
+	}
 	if p.DPRHint > 0 && dpr > 1 {
 		// A hinted dpr may not make the output larger than the source: lower
 		// it, but not below 1, until neither the image is upscaled nor the

@@ -88,7 +88,7 @@ func TestHintsNeverExceedTheURL(t *testing.T) {
 		{"ch=width&w=0.25", Hints{Width: 4000}, image.Pt(160, 120)},
 		{"ch=width&max-w=200&h=100", Hints{Width: 4000}, image.Pt(200, 150)},
 		{"ch=width", Hints{Width: 8000}, src},
-		{"ch=width&h=100&fit=crop", Hints{Width: 8000}, image.Pt(640, 100)},
+		{"ch=width&h=100&fit=crop", Hints{Width: 8000}, image.Pt(133, 100)},
 		{"ch=width&rect=0,0,320,240", Hints{Width: 8000}, image.Pt(320, 240)},
 		{"ch=dpr&w=300", Hints{DPR: 5}, src},
 		{"ch=dpr&w=300&h=300&fit=crop", Hints{DPR: 5}, image.Pt(480, 480)},
@@ -137,6 +137,77 @@ func TestHintedLayout(t *testing.T) {
 		}
 		if l.Canvas != tt.want {
 			t.Errorf("%s with %+v (%s): %v, want %v", tt.query, tt.hints, p, l.Canvas, tt.want)
+		}
+	}
+}
+
+// TestWidthHintOnlyLowers checks that a width hint never makes the output
+// wider or taller than the URL gives without hints, whatever the bounds,
+// ar, rect or fit around it.
+func TestWidthHintOnlyLowers(t *testing.T) {
+	src := image.Pt(640, 480)
+	queries := []string{
+		"ch=width",
+		"ch=width&max-w=2000",
+		"ch=width&max-w=2000&h=100&fit=crop",
+		"ch=width&min-w=1000",
+		"ch=width&min-w=1000&fit=crop&h=100",
+		"ch=width&ar=1:1&fit=crop",
+		"ch=width&ar=1:2&fit=crop",
+		"ch=width&ar=2:1&fit=fill&max-h=100",
+		"ch=width&h=100&fit=crop",
+		"ch=width&h=100&fit=scale",
+		"ch=width&h=100&fit=fill",
+		"ch=width&h=1000&fit=crop",
+		"ch=width&max-h=100&fit=crop",
+		"ch=width&h=0.5&fit=crop&rect=0,0,100,400",
+		"ch=width&w=300&min-h=400&fit=crop",
+		"ch=width&w=300&max-h=100&fit=crop",
+		"ch=width&w=0.5&dpr=2&fit=crop&h=0.5",
+		"ch=width&w=300&max-w=200&min-w=250",
+		"ch=width&fit=fillmax&h=100&min-w=500",
+	}
+	for _, q := range queries {
+		p := mustParse(t, q)
+		plain, err := PlanLayout(src, p, Limits{})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		for _, hw := range []int{1, 50, 100, 120, 133, 200, 320, 480, 640, 1000, 2000, 8192} {
+			l, err := PlanLayout(src, p.WithHints(Hints{Width: hw}), Limits{})
+			if err != nil {
+				t.Fatalf("%s with width %d: %v", q, hw, err)
+			}
+			if l.Canvas.X > plain.Canvas.X || l.Canvas.Y > plain.Canvas.Y {
+				t.Errorf("%s with width %d: %v, larger than %v without hints", q, hw, l.Canvas, plain.Canvas)
+			}
+		}
+	}
+}
+
+// TestDPRHintKeys checks that DPR hints differing by less than a hundredth
+// make one cache key, so that one signed URL has a bounded number of keys.
+func TestDPRHintKeys(t *testing.T) {
+	tests := []struct {
+		query string
+		dprs  []float64
+		want  string
+	}{
+		{"ch=dpr&w=100", []float64{2, 2.001, 2.0049, 1.995, 2.00000001}, "ch=dpr&hint-dpr=2&w=100"},
+		{"ch=dpr&w=100", []float64{2.625, 2.6251, 2.629}, "ch=dpr&hint-dpr=2.63&w=100"},
+		{"ch=dpr&w=100", []float64{1.001, 1.004}, "ch=dpr&w=100"},
+		{"ch=dpr&dpr=3&w=100", []float64{2.5, 2.501, 2.5049}, "ch=dpr&dpr=2.5&w=100"},
+		{"ch=dpr&dpr=3&w=100", []float64{2.999, 2.996}, "ch=dpr&dpr=3&w=100"},
+		{"ch=dpr&dpr=3&w=100", []float64{0.999, 1.001}, "ch=dpr&w=100"},
+		{"ch=dpr&w=100", []float64{0.001, 0.0001, 1e-300}, "ch=dpr&dpr=0.01&w=100"},
+	}
+	for _, tt := range tests {
+		p := mustParse(t, tt.query)
+		want := url.Values(must(url.ParseQuery(tt.want))).Encode()
+		for _, d := range tt.dprs {
+			if got := p.WithHints(Hints{DPR: d}).Encode(); got != want {
+				t.Errorf("%s with DPR %v: %q, want %q", tt.query, d, got, want)
+			}
 		}
 	}
 }

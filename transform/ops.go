@@ -6,16 +6,19 @@ import (
 )
 
 // Fit returns src scaled with kernel k so that it fits inside width x height
-// while keeping its aspect ratio (imgix's fit=clip). It may upscale.
+// while keeping its aspect ratio (imgix's fit=clip). It may upscale. A side
+// of 0 or less is unset, as in [Resize].
 func Fit(src image.Image, width, height int, k Kernel) image.Image {
+	width, height = max(width, 0), max(height, 0)
 	l := fitBox(image.Rectangle{Max: src.Bounds().Size()}, float64(width), float64(height), FitClip, Params{})
 	return Resize(src, l.Size.X, l.Size.Y, k)
 }
 
 // Fill returns src scaled with kernel k and cropped to exactly width x height
 // (imgix's fit=crop). The crop anchors in c say which part is kept; 0 keeps
-// the centre.
+// the centre. A side of 0 or less is unset, as in [Resize].
 func Fill(src image.Image, width, height int, c CropMode, k Kernel) image.Image {
+	width, height = max(width, 0), max(height, 0)
 	b := src.Bounds()
 	l := fitBox(image.Rectangle{Max: b.Size()}, float64(width), float64(height), FitCrop, Params{Crop: c})
 	return Resize(subImage(src, l.Region.Add(b.Min)), l.Size.X, l.Size.Y, k)

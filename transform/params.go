@@ -68,9 +68,10 @@ type Params struct {
 	// to the layout, which alone knows the source's size: WidthHint is the
 	// output width in device pixels that the client asked for, at most the
 	// width the rest of Params gives (w, else max-w, else the source's
-	// width); DPRHint replaces DPR, lowered (never below 1) so that the image
-	// is not enlarged beyond the source. 0 means none. [ParseQuery] never
-	// sets them.
+	// width), and ignored where it would make the output larger than
+	// without it; DPRHint replaces DPR, lowered (never below 1) so that the
+	// image is not enlarged beyond the source. 0 means none. [ParseQuery]
+	// never sets them.
 	WidthHint int
 	DPRHint   float64
 

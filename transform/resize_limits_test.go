@@ -57,3 +57,24 @@ func TestResizeNegativeAndZero(t *testing.T) {
 		t.Error("Resize with no size did not return src")
 	}
 }
+
+// TestFitFillNegative checks that Fit and Fill take a side of 0 or less as
+// unset, as Resize does, instead of making it one pixel.
+func TestFitFillNegative(t *testing.T) {
+	src := image.NewGray(image.Rect(0, 0, 40, 30))
+	for _, tt := range []struct {
+		w, h int
+		want image.Point
+	}{
+		{-5, 15, image.Pt(20, 15)},
+		{20, -1, image.Pt(20, 15)},
+		{-1, -1, image.Pt(40, 30)},
+	} {
+		if got := Fit(src, tt.w, tt.h, Linear).Bounds().Size(); got != tt.want {
+			t.Errorf("Fit(40x30, %d, %d) = %v, want %v", tt.w, tt.h, got, tt.want)
+		}
+		if got := Fill(src, tt.w, tt.h, 0, Linear).Bounds().Size(); got != tt.want {
+			t.Errorf("Fill(40x30, %d, %d) = %v, want %v", tt.w, tt.h, got, tt.want)
+		}
+	}
+}
