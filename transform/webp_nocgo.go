@@ -16,12 +16,13 @@ import (
 // Without cgo, WebP is read and written by github.com/gen2brain/webp:
 // libwebp 1.4.0 compiled to WebAssembly and run by the wazero runtime, the
 // same libwebp version the cgo build compiles, so both builds write the same
-// files and decode to the same pixels. (If a libwebp shared library can be
-// loaded when the process starts, which a static Linux binary never does,
-// the package uses it instead; building with -tags nodynamic rules that
-// out.) The WebAssembly module is compiled once per process, on the first
-// use, and each call runs in a fresh instance with its own memory, so calls
-// are safe to run concurrently.
+// files and decode to the same pixels. Build with -tags nodynamic: without
+// it, the package loads the system's libwebp shared library at start-up when
+// there is one (the binary is dynamically linked even without cgo, through
+// purego) and uses that, whatever its version, instead of the WebAssembly.
+// The module is compiled once per process, on the first use (about a
+// second), and each call runs in a fresh instance with its own memory, so
+// calls are safe to run concurrently.
 
 // webpCodec names the WebP implementation of this build.
 const webpCodec = "libwebp-wasm"
