@@ -1,7 +1,7 @@
 // Package rendition is an image CDN engine to embed in a Go program: a URL
 // with transformation parameters comes in, the original is read from the
-// program's own storage, rendered in pure Go, cached, and served with the
-// headers a CDN and a browser expect.
+// program's own storage, rendered, cached, and served with the headers a CDN
+// and a browser expect. Rendering is Go, except WebP (see Builds).
 //
 // # Three ways to use it
 //
@@ -17,6 +17,21 @@
 //	mux.Handle("/img/", http.StripPrefix("/img", h))
 //
 // Or run the example server, a standalone image origin: go run ./examples/server.
+//
+// # Builds
+//
+// WebP is read and written by libwebp 1.4.0, in one of two forms picked by
+// the build. With cgo (the default where a C compiler is found),
+// github.com/chai2010/webp compiles the libwebp sources it bundles. With
+// CGO_ENABLED=0, and in cross-compiled builds, github.com/gen2brain/webp runs
+// libwebp compiled to WebAssembly with the wazero runtime (build it with
+// -tags nodynamic, or a system libwebp found at start-up is used instead):
+// no C compiler is needed and both forms give the same bytes and pixels, but
+// the WebAssembly form compiles its module on the first WebP call in a
+// process (about a second) and takes 3 to 4 times the CPU time of the cgo
+// form (a lossy 1200x900 encode: 0.64 s against 0.15 s; lossless: 6.0 s
+// against 2.1 s). go test -race ./... needs a C compiler;
+// CGO_ENABLED=0 go test -tags nodynamic ./... does not.
 //
 // # One request, top to bottom
 //

@@ -9,6 +9,7 @@ require (
 	github.com/disintegration/imaging v1.6.2
 	github.com/fsouza/fake-gcs-server v1.56.1
 	github.com/gen2brain/avif v0.5.3
+	github.com/gen2brain/webp v0.5.5
 	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/imgix/imgix-go/v2 v2.0.3
 	gocloud.dev v0.47.0

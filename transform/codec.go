@@ -35,7 +35,7 @@ var codecTable = []codec{
 	{JPEG, []string{"\xff\xd8\xff"}, readerConfig(jpeg.DecodeConfig), readerDecode(jpeg.Decode)},
 	{PNG, []string{"\x89PNG\r\n\x1a\n"}, readerConfig(png.DecodeConfig), readerDecode(png.Decode)},
 	{GIF, []string{"GIF87a", "GIF89a"}, readerConfig(gif.DecodeConfig), decodeGIF},
-	{WebP, []string{"RIFF????WEBP"}, configWebP, readerDecode(webp.Decode)},
+	{WebP, []string{"RIFF????WEBP"}, configWebP, decodeWebP},
 	{BMP, []string{"BM"}, readerConfig(bmp.DecodeConfig), readerDecode(bmp.Decode)},
 	{TIFF, []string{"II*\x00", "MM\x00*"}, readerConfig(tiff.DecodeConfig), readerDecode(tiff.Decode)},
 }
@@ -166,10 +166,14 @@ func decodeError(f Format, err error) error {
 	return fmt.Errorf("%w (%s): %w", ErrDecode, f, err)
 }
 
-// errAnimatedWebP reports an animated WebP, which x/image/webp cannot decode.
+// errAnimatedWebP reports an animated WebP, which Rendition does not decode.
 var errAnimatedWebP = errors.New("animated WebP is not supported")
 
-// configWebP reads a WebP header, refusing animations.
+// configWebP reads a WebP header, refusing animations. The header is read
+// in Go (x/image/webp); the pixels are decoded by libwebp (decodeWebP, in
+// webp_cgo.go or webp_nocgo.go), whose lossy output has the right colour
+// range: x/image/webp returns the studio-range YCbCr of a VP8 frame as an
+// *image.YCbCr, which Go converts as full range, losing contrast.
 func configWebP(data []byte) (image.Config, error) {
 	// An animation is an extended file (VP8X first) with the animation
 	// flag set, RIFF header (12 bytes), chunk header (8), flags.
@@ -177,6 +181,20 @@ func configWebP(data []byte) (image.Config, error) {
 		return image.Config{}, errAnimatedWebP
 	}
 	return webp.DecodeConfig(bytes.NewReader(data))
+}
+
+// premultiply turns straight-alpha RGBA bytes into premultiplied ones in
+// place, rounding as libwebp does for its premultiplied output.
+func premultiply(pix []byte) {
+	for i := 0; i+4 <= len(pix); i += 4 {
+		p := pix[i : i+4 : i+4]
+		if a := uint32(p[3]); a != 0xff {
+			m := a * 32897 // about 2^23 / 255
+			p[0] = uint8(uint32(p[0]) * m >> 23)
+			p[1] = uint8(uint32(p[1]) * m >> 23)
+			p[2] = uint8(uint32(p[2]) * m >> 23)
+		}
+	}
 }
 
 // gifFrames counts the image descriptors of a GIF by walking its block

@@ -11,7 +11,6 @@ import (
 	"image/png"
 	"testing"
 
-	"github.com/chai2010/webp"
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
 )
@@ -36,8 +35,8 @@ func FuzzDecode(f *testing.F) {
 		func(b *bytes.Buffer) error { return jpeg.Encode(b, small, nil) },
 		func(b *bytes.Buffer) error { return png.Encode(b, small) },
 		func(b *bytes.Buffer) error { return gif.Encode(b, small, nil) },
-		func(b *bytes.Buffer) error { return webp.Encode(b, small, &webp.Options{Lossless: true}) },
-		func(b *bytes.Buffer) error { return webp.Encode(b, small, &webp.Options{Quality: 50}) },
+		func(b *bytes.Buffer) error { return Encode(b, small, WebP, &EncodeOptions{Lossless: true}) },
+		func(b *bytes.Buffer) error { return Encode(b, small, WebP, &EncodeOptions{Quality: 50}) },
 		func(b *bytes.Buffer) error { return bmp.Encode(b, small) },
 		func(b *bytes.Buffer) error { return tiff.Encode(b, small, nil) },
 		func(b *bytes.Buffer) error {

@@ -42,8 +42,8 @@ func TestDecodeSamples(t *testing.T) {
 		{"friends-portrait.jpg", Config{JPEG, 2056, 3088, 1, 1}, "*image.YCbCr"}, // progressive
 		{"dice-alpha.png", Config{PNG, 800, 600, 1, 1}, "*image.NRGBA"},
 		{"animated-8f.gif", Config{GIF, 121, 128, 1, 8}, "*image.Paletted"},
-		{"dice-lossy-alpha.webp", Config{WebP, 800, 600, 1, 1}, "*image.NYCbCrA"},
-		{"photo-lossy.webp", Config{WebP, 3264, 2448, 1, 1}, "*image.YCbCr"},
+		{"dice-lossy-alpha.webp", Config{WebP, 800, 600, 1, 1}, "*image.RGBA"},
+		{"photo-lossy.webp", Config{WebP, 3264, 2448, 1, 1}, "*image.RGBA"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -532,7 +532,7 @@ func TestDecodeSizeMatchesHeader(t *testing.T) {
 }
 
 func BenchmarkDecode(b *testing.B) {
-	for _, name := range []string{"phone-note10-exif6.jpg", "dice-alpha.png"} {
+	for _, name := range []string{"phone-note10-exif6.jpg", "dice-alpha.png", "photo-lossy.webp"} {
 		data := readTestdata(b, name)
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -9,8 +9,6 @@ import (
 	"image/png"
 	"io"
 	"sync"
-
-	"github.com/chai2010/webp"
 )
 
 // EncodeOptions tunes [Encode]. A nil *EncodeOptions, and every zero field,
@@ -143,8 +141,8 @@ func encodeGIF(w io.Writer, img image.Image, opt EncodeOptions) error {
 	return gif.Encode(w, p, &gif.Options{NumColors: 256})
 }
 
-// encodeWebP hands chai2010/webp an *image.RGBA or *image.Gray, the types it
-// passes to libwebp without converting pixel by pixel through At. libwebp
+// encodeWebP hands libwebp (webp_cgo.go or webp_nocgo.go) an *image.RGBA or
+// *image.Gray, the types it takes without converting pixel by pixel. libwebp
 // takes RGBA with straight (not premultiplied) alpha, so a non-opaque image
 // is given as an *image.RGBA whose Pix holds NRGBA values.
 func encodeWebP(w io.Writer, img image.Image, opt EncodeOptions) error {
@@ -165,19 +163,7 @@ func encodeWebP(w io.Writer, img image.Image, opt EncodeOptions) error {
 	default:
 		m = straightRGBA(toNRGBA(img))
 	}
-	wo := &webp.Options{Lossless: opt.Lossless, Quality: float32(opt.Quality)}
-	return webpEncode(w, m, wo)
-}
-
-// webpEncode calls the cgo encoder, turning a panic (it panics on image
-// types it does not expect) into an error.
-func webpEncode(w io.Writer, m image.Image, o *webp.Options) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("webp encoder panic: %v", r)
-		}
-	}()
-	return webp.Encode(w, m, o)
+	return encodeWebPLib(w, m, opt)
 }
 
 // straightRGBA returns an *image.RGBA sharing m's pixels, for encoders that

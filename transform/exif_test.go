@@ -12,8 +12,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
-
-	"github.com/chai2010/webp"
 )
 
 func TestOrientLayouts(t *testing.T) {
@@ -302,10 +300,11 @@ func pngWithEXIF(t testing.TB, tiff []byte) []byte {
 // with an EXIF chunk after the image.
 func webpWithEXIF(t testing.TB, tiff []byte) []byte {
 	m := smallTestImage()
-	enc, err := webp.EncodeLosslessRGBA(straightRGBA(m))
-	if err != nil {
+	var buf bytes.Buffer
+	if err := Encode(&buf, m, WebP, &EncodeOptions{Lossless: true}); err != nil {
 		t.Fatal(err)
 	}
+	enc := buf.Bytes()
 	body := []byte("WEBP")
 	vp8x := []byte{0x08, 0, 0, 0} // EXIF flag
 	w, h := m.Rect.Dx()-1, m.Rect.Dy()-1

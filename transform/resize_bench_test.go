@@ -6,11 +6,11 @@ import (
 	"os"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/disintegration/imaging"
+	"github.com/rendition-go/rendition/internal/cputime"
 	xdraw "golang.org/x/image/draw"
 )
 
@@ -49,13 +49,10 @@ func rgbaOf(src image.Image) *image.RGBA {
 	return dst
 }
 
-// cpuTime is the user and system time of the process so far.
+// cpuTime is the user and system time of the process so far, or 0.
 func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	t, _ := cputime.Process()
+	return t
 }
 
 // BenchmarkResize compares Resize with disintegration/imaging and
