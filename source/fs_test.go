@@ -194,3 +194,65 @@ func TestFSZeroValue(t *testing.T) {
 		}
 	}
 }
+
+// A link out of the root put back after the file's path was resolved, and
+// before the resolved path is looked at again, serves nothing: the check
+// does not follow it. Both local sources run the same check.
+func TestCheckInRootLinkSwappedBack(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "root")
+	outside := filepath.Join(dir, "outside")
+	for _, d := range []string{root, filepath.Join(root, "d"), outside, filepath.Join(outside, "d")} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	secret := filepath.Join(outside, "d", "evil.jpg")
+	if err := os.WriteFile(secret, []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The file itself, then a directory in the middle of the key.
+	for _, c := range []struct{ key, swapped, target string }{
+		{"evil.jpg", filepath.Join(root, "evil.jpg"), secret},
+		{"d/evil.jpg", filepath.Join(root, "d"), filepath.Join(outside, "d")},
+	} {
+		t.Run(c.key, func(t *testing.T) {
+			plain := func() {
+				if err := os.RemoveAll(c.swapped); err != nil {
+					t.Fatal(err)
+				}
+				p := filepath.Join(root, filepath.FromSlash(c.key))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte("plain"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			link := func() {
+				if err := os.RemoveAll(c.swapped); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(c.target, c.swapped); err != nil {
+					t.Skipf("cannot make symbolic links: %v", err)
+				}
+			}
+			// The file is opened through the link, the link is replaced
+			// by a plain file while the path is resolved, and put back
+			// right after.
+			link()
+			f, err := os.Open(filepath.Join(root, filepath.FromSlash(c.key)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			plain()
+			testHookResolved = link
+			t.Cleanup(func() { testHookResolved = nil })
+			if err := checkInRoot(f, c.key); !errors.Is(err, errOutsideRoot) {
+				b, _ := io.ReadAll(f)
+				t.Errorf("checkInRoot(%q) = %v for a file holding %q, want errOutsideRoot", c.key, err, b)
+			}
+		})
+	}
+}

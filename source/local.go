@@ -3,6 +3,7 @@ package source
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,10 @@ import (
 // errOutsideRoot is the cause of the error for a key whose file, once
 // symbolic links are resolved, is not below the root it was opened from.
 var errOutsideRoot = errors.New("resolves outside the root")
+
+// testHookResolved, if not nil, is called by checkInRoot once the path of
+// the file it checks is resolved.
+var testHookResolved func()
 
 // checkInRoot returns nil if f, a local file opened under the root of a
 // source as the path key (accepted by CheckPathKey), is inside that root
@@ -38,13 +43,27 @@ func checkInRoot(f *os.File, key string) error {
 	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
 		return errOutsideRoot
 	}
+	if testHookResolved != nil {
+		testHookResolved()
+	}
 	opened, err := f.Stat()
 	if err != nil {
 		return err
 	}
-	resolved, err := os.Stat(realName)
+	// The resolved path is looked up again below the root, where no link
+	// may lead out of it: a plain path name could meet a link put back
+	// since it was resolved.
+	r, err := os.OpenRoot(realRoot)
 	if err != nil {
 		return err
+	}
+	defer r.Close()
+	resolved, err := r.Stat(rel)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", errOutsideRoot, err)
 	}
 	if !os.SameFile(opened, resolved) {
 		return fmt.Errorf("%w: the file changed while it was opened", errOutsideRoot)
