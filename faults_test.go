@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/rendition-go/rendition/source"
 	"github.com/rendition-go/rendition/transform"
+	_ "gocloud.dev/blob/fileblob"
 )
 
 // loopbackOnly is a dialer that refuses every address that is not on
@@ -278,6 +281,26 @@ func TestWebProxyPassesOnlyImages(t *testing.T) {
 		}
 		if r.Code != http.StatusUnsupportedMediaType || r.Header().Get("X-Rendition-Error") != CodeFormat {
 			t.Errorf("%s: %d %q %q; want 415 %s", path, r.Code, r.Header().Get("Content-Type"), r.Body, CodeFormat)
+		}
+	}
+}
+
+// TestLocalBucketAttrsKey: a key ending in .attrs on a file:// origin (the
+// suffix fileblob keeps for its metadata) is a 404, not a 500.
+func TestLocalBucketAttrsKey(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x.attrs"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := source.OpenBucket(context.Background(), "file://"+filepath.ToSlash(dir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	h := newHandler(t, src, nil)
+	for _, u := range []string{"/x.attrs", "/photo.jpg.attrs", "/x.attrs?w=10"} {
+		if r := get(t, h, u); r.Code != http.StatusNotFound || r.Header().Get("X-Rendition-Error") != CodeNotFound {
+			t.Errorf("%s: %d %s %q; want 404 %s", u, r.Code, r.Header().Get("X-Rendition-Error"), r.Body, CodeNotFound)
 		}
 	}
 }
