@@ -157,12 +157,13 @@ const (
 	// cache (and the max-age sent with it): long enough that a failing
 	// origin is not asked again by every request of a burst, short enough
 	// that an image works again seconds after the origin recovers.
-	OriginFailureTTL     = 5 * time.Second
-	DefaultQueueDeadline = 10 * time.Second
-	// DefaultMaxQueuePerRender times MaxRenders is the default MaxQueue.
-	DefaultMaxQueuePerRender        = 256
+	OriginFailureTTL                = 5 * time.Second
+	DefaultQueueDeadline            = 10 * time.Second
 	DefaultMaxOriginalBytesInFlight = 256 << 20
 )
+
+// maxQueuePerRender times MaxRenders is the default MaxQueue.
+const maxQueuePerRender = 256
 
 // Handler serves transformed images: GET /{key}?{params}. It is an
 // [http.Handler] and can also be called without HTTP through
@@ -206,7 +207,7 @@ func New(src source.Source, opts *Options) (*Handler, error) {
 	o.StaleIfError = max(0, orDefault(o.StaleIfError, DefaultStaleIfError))
 	o.FetchTimeout = orDefault(o.FetchTimeout, DefaultFetchTimeout)
 	o.MaxRenders = orDefault(o.MaxRenders, runtime.GOMAXPROCS(0))
-	o.MaxQueue = orDefault(o.MaxQueue, DefaultMaxQueuePerRender*o.MaxRenders)
+	o.MaxQueue = orDefault(o.MaxQueue, maxQueuePerRender*o.MaxRenders)
 	o.QueueDeadline = orDefault(o.QueueDeadline, DefaultQueueDeadline)
 	o.MaxOriginalBytesInFlight = orDefault(o.MaxOriginalBytesInFlight, DefaultMaxOriginalBytesInFlight)
 	o.Transform.Limits = o.Transform.Limits.WithDefaults()
