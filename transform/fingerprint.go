@@ -36,6 +36,8 @@ func (o *Options) Fingerprint() string {
 	for i, v := range []int64{
 		lim.MaxSourcePixels, int64(lim.MaxSourceSide), lim.MaxSourceBytes,
 		int64(lim.MaxFrames), lim.MaxOutputPixels, int64(lim.MaxOutputSide),
+		lim.MaxChainPixels, lim.MaxLosslessWebPPixels, lim.MaxWebPPixels, lim.MaxAVIFPixels,
+		int64(lim.MaxRenderTime),
 	} {
 		if i > 0 {
 			b.WriteByte(',')
