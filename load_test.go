@@ -46,25 +46,7 @@ func TestLoad(t *testing.T) {
 	runtime.GC()
 	baseline := runtime.NumGoroutine()
 
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
-	}()
-
+	stop := heapPeak()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	statuses := map[int]int{}
@@ -83,8 +65,7 @@ func TestLoad(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	close(stop)
-	<-sampled
+	peak := stop()
 
 	for code, n := range statuses {
 		if code != http.StatusOK && code != http.StatusServiceUnavailable {
@@ -94,11 +75,11 @@ func TestLoad(t *testing.T) {
 	if statuses[http.StatusOK] == 0 {
 		t.Error("no request succeeded")
 	}
-	t.Logf("statuses %v, peak heap in use %d MiB", statuses, peak.Load()>>20)
+	t.Logf("statuses %v, peak heap in use %d MiB", statuses, peak>>20)
 	// 2 renders of a 1 MP image at a time (a few MiB each), the caches'
 	// content and the test's own sources: far below this bound.
-	if peak.Load() > 256<<20 {
-		t.Errorf("peak heap %d MiB", peak.Load()>>20)
+	if peak > 256<<20 {
+		t.Errorf("peak heap %d MiB", peak>>20)
 	}
 
 	deadline := time.Now().Add(10 * time.Second)
