@@ -34,9 +34,15 @@ func TestTwoServerProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Built with -race, so it reuses what the race-enabled test run compiled.
+	// Built as the tests are (with -race when they are, which reuses what
+	// the test run compiled; without it in a CGO_ENABLED=0 run, where the
+	// race detector is not available).
 	bin := filepath.Join(t.TempDir(), "server")
-	build := exec.Command("go", "build", "-race", "-o", bin, "../examples/server")
+	args := []string{"build", "-o", bin}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, "../examples/server")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
