@@ -117,16 +117,21 @@ func TestConformanceBucket(t *testing.T) {
 	})
 }
 
+// webFolderOf returns a WebFolder over a new server of objects.
+func webFolderOf(t *testing.T, objects map[string][]byte) *source.WebFolder {
+	s := newObjectServer(t)
+	s.set(objects)
+	wf, err := source.NewWebFolder(s.srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(wf.CloseIdleConnections)
+	return wf
+}
+
 func TestConformanceWebFolder(t *testing.T) {
 	sourcetest.Run(t, func(t *testing.T, objects map[string][]byte) source.Source {
-		s := newObjectServer(t)
-		s.set(objects)
-		wf, err := source.NewWebFolder(s.srv.URL, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(wf.CloseIdleConnections)
-		return wf
+		return webFolderOf(t, objects)
 	}, nil)
 }
 
@@ -156,13 +161,6 @@ func TestConformanceChain(t *testing.T) {
 	sourcetest.Run(t, func(t *testing.T, objects map[string][]byte) source.Source {
 		empty := memblob.OpenBucket(nil)
 		t.Cleanup(func() { empty.Close() })
-		s := newObjectServer(t)
-		s.set(objects)
-		wf, err := source.NewWebFolder(s.srv.URL, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(wf.CloseIdleConnections)
-		return source.Chain{source.NewBucket(empty, nil), wf}
+		return source.Chain{source.NewBucket(empty, nil), webFolderOf(t, objects)}
 	}, nil)
 }

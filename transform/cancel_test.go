@@ -129,24 +129,10 @@ func TestRenderCancelled(t *testing.T) {
 		{"decode", 20 * time.Millisecond, Params{Width: 5312, Format: JPEG}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() {
+			stopsWithin(t, tc.after, func(ctx context.Context) error {
 				_, err := Render(ctx, io.Discard, src, tc.p, nil)
-				done <- err
-			}()
-			time.Sleep(tc.after)
-			cancel()
-			cancelled := time.Now()
-			select {
-			case err := <-done:
-				if !errors.Is(err, context.Canceled) {
-					t.Fatalf("got %v, want context.Canceled", err)
-				}
-				t.Logf("stopped %v after the cancel", time.Since(cancelled))
-			case <-time.After(time.Second):
-				t.Fatal("the render went on for more than a second after its context was cancelled")
-			}
+				return err
+			})
 		})
 	}
 }
