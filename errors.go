@@ -93,10 +93,9 @@ func classify(err error, key string) *Error {
 		return answer(http.StatusNotFound, CodeNotFound, fmt.Sprintf("no image at %q", key))
 	case errors.Is(err, source.ErrPermission):
 		return answer(http.StatusForbidden, CodePermission, "the origin refused access to "+quote(key))
-	case errors.As(err, &le) && le.What == "render milliseconds":
-		// Over transform.Limits.MaxRenderTime: how long a render takes
-		// depends on the machine's load as much as on the request, so the
-		// answer is not kept.
+	case errors.As(err, &le) && errors.Is(err, transform.ErrRenderTime):
+		// How long a render takes depends on the machine's load as much as
+		// on the request, so the answer is not kept.
 		return transient(http.StatusRequestEntityTooLarge, CodeLimit, le.Error())
 	case errors.As(err, &le):
 		return answer(http.StatusRequestEntityTooLarge, CodeLimit, le.Error())

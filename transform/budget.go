@@ -33,7 +33,7 @@ func (b *budget) check() error {
 		return err
 	}
 	if d := time.Since(b.start); d > b.max {
-		return &LimitError{What: "render milliseconds", Value: d.Milliseconds(), Max: b.max.Milliseconds()}
+		return &LimitError{What: whatRenderTime, Value: d.Milliseconds(), Max: b.max.Milliseconds()}
 	}
 	return nil
 }

@@ -145,7 +145,8 @@ func TestRenderTimeLimit(t *testing.T) {
 	_, err := Render(context.Background(), io.Discard, src, Params{Width: 8192, Fit: FitScale, Format: JPEG},
 		&Options{Limits: Limits{MaxRenderTime: 100 * time.Millisecond}})
 	var le *LimitError
-	if !errors.As(err, &le) || le.What != "render milliseconds" || le.Max != 100 || le.Value < 100 {
+	if !errors.As(err, &le) || le.What != "render milliseconds" || le.Max != 100 || le.Value < 100 ||
+		!errors.Is(err, ErrRenderTime) || !errors.Is(err, ErrLimit) {
 		t.Fatalf("got %v, want a LimitError on render milliseconds", err)
 	}
 	if !strings.Contains(err.Error(), "over the limit of 100") {
@@ -306,5 +307,13 @@ func TestPassesStop(t *testing.T) {
 		if *calls > 2+2 {
 			t.Errorf("pad %v: %d checks, want the pass to stop at the 2nd", l.Pad, *calls)
 		}
+	}
+}
+
+// TestOnlyTheTimeLimitIsErrRenderTime: a size limit is ErrLimit alone.
+func TestOnlyTheTimeLimitIsErrRenderTime(t *testing.T) {
+	size := error(&LimitError{What: "source pixels", Value: 2, Max: 1})
+	if !errors.Is(size, ErrLimit) || errors.Is(size, ErrRenderTime) {
+		t.Errorf("%v: ErrLimit %v, ErrRenderTime %v; want true, false", size, errors.Is(size, ErrLimit), errors.Is(size, ErrRenderTime))
 	}
 }

@@ -129,6 +129,11 @@ var (
 	// ErrLimit means the source or the output is over one of the [Limits].
 	// The error is then a [*LimitError].
 	ErrLimit = errors.New("transform: image over a limit")
+	// ErrRenderTime means a render ran longer than Limits.MaxRenderTime and
+	// was stopped. The error is also a [*LimitError] and ErrLimit; unlike
+	// the other limits it depends on how busy the machine was, so the
+	// answer is worth retrying and not worth caching.
+	ErrRenderTime = errors.New("transform: render over its time limit")
 	// ErrDecode means the data claims to be an image in a known format
 	// but cannot be decoded.
 	ErrDecode = errors.New("transform: image cannot be decoded")
@@ -156,8 +161,17 @@ func (e *LimitError) Error() string {
 	return fmt.Sprintf("transform: %s %d over the limit of %d", e.What, e.Value, e.Max)
 }
 
-// Unwrap returns [ErrLimit].
-func (e *LimitError) Unwrap() error { return ErrLimit }
+// Unwrap returns [ErrLimit], and [ErrRenderTime] too for the render-time
+// limit.
+func (e *LimitError) Unwrap() []error {
+	if e.What == whatRenderTime {
+		return []error{ErrLimit, ErrRenderTime}
+	}
+	return []error{ErrLimit}
+}
+
+// whatRenderTime is the LimitError.What of the render-time limit.
+const whatRenderTime = "render milliseconds"
 
 // checkSource refuses a source of w x h pixels and frames frames that is over
 // l (which must have its defaults filled in). The pixel count is computed
